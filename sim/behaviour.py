@@ -1,0 +1,186 @@
+"""Migrant behaviour, written once as pure functions on arrays; both engines call these.
+
+A migrant at a location chooses among *stay* and every candidate (destination, route) that
+continues from there, by multinomial logit on a random utility. Hazards and interceptions
+are Bernoulli draws against per-day or per-crossing probabilities.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import MODES, Network
+from .policy import PolicyState
+from .scenario import Behaviour, Weights
+
+US = "USA"
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    """What the rest of a journey costs, for every path and position on it, under one policy."""
+
+    money_cost: np.ndarray  # float32 [path, pos]: travel + fees + visa bonds to the end (USD)
+    death_risk: np.ndarray  # float32 [path, pos]: probability of dying on the way
+    interception: np.ndarray  # float32 [path, pos]: probability of being stopped on the way
+    days: np.ndarray  # float32 [path, pos]: days of travel to the end
+    dest_log_income: np.ndarray  # float32 [path]
+    dest_legal_chance: np.ndarray  # float32 [path]
+    country_legal_chance: np.ndarray  # float32 [country] under this policy
+
+
+def arc_days(net: Network, speed_km_per_day: dict[str, float]) -> np.ndarray:
+    """Whole days needed to travel each arc (at least one)."""
+    speed = np.array([speed_km_per_day[m] for m in MODES], dtype=np.float32)[net.arc_mode]
+    return np.maximum(np.ceil(net.arc_distance_km / speed), 1).astype(np.int16)
+
+
+def arc_needs_visa(net: Network) -> np.ndarray:
+    """Air arcs into another country that asks Venezuelans for a visa."""
+    dest_country = net.node_country[net.arc_to]
+    abroad = dest_country != net.node_country[net.arc_from]
+    return (net.arc_mode == MODES.index("air")) & net.country_visa_required[dest_country] & abroad
+
+
+def arc_visa_refusal(net: Network) -> np.ndarray:
+    """Probability of being refused a visa (or boarding) before an air arc."""
+    return np.where(arc_needs_visa(net), net.country_visa_refusal[net.node_country[net.arc_to]], 0.0)
+
+
+def arc_money_cost(net: Network, state: PolicyState) -> np.ndarray:
+    """Fare + smuggling fee + visa bond (air arcs into a country that asks Venezuelans for a visa)."""
+    dest_country = net.node_country[net.arc_to]
+    bond = np.where(arc_needs_visa(net), state.visa_bond[dest_country], 0.0)
+    return (net.arc_travel_cost + state.arc_fees(net) + bond).astype(np.float32)
+
+
+def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
+    """Probability that completing an arc ends in an interception that stops the journey."""
+    p = np.where(net.arc_control >= 0, state.border_intensity[net.arc_control], 0.0)
+    us_border = net.arc_crossing == 2
+    released = behaviour.asylum_release_share[state.asylum]
+    return np.where(us_border, p * (1.0 - released), p).astype(np.float32)
+
+
+def country_legal_chance(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
+    """Chance of obtaining legal status in each country; US asylum policy scales the US figure."""
+    chance = net.country_legal_chance.copy()
+    if US in net.countries:
+        chance[net.country_index(US)] *= behaviour.asylum_legal_factor[state.asylum]
+    return chance
+
+
+def _suffix_sum(per_arc: np.ndarray, path_arcs: np.ndarray) -> np.ndarray:
+    """[path, pos] sum of an arc quantity from position pos to the end of the path."""
+    vals = np.where(path_arcs >= 0, per_arc[np.maximum(path_arcs, 0)], 0.0)
+    out = np.zeros((path_arcs.shape[0], path_arcs.shape[1] + 1), dtype=np.float64)
+    out[:, :-1] = np.cumsum(vals[:, ::-1], axis=1)[:, ::-1]
+    return out
+
+
+def route_table(net: Network, state: PolicyState, behaviour: Behaviour) -> RouteTable:
+    """Remaining-journey attributes of every (path, position) under ``state``."""
+    days = arc_days(net, behaviour.speed_km_per_day).astype(np.float64)
+    log_survive = days * np.log1p(-net.arc_death_hazard.astype(np.float64))
+    stop = 1.0 - (1.0 - arc_stop_probability(net, state, behaviour)) * (1.0 - arc_visa_refusal(net))
+    log_pass = np.log1p(-np.minimum(stop, 0.999999))
+    legal = country_legal_chance(net, state, behaviour)
+    last = net.path_nodes[np.arange(net.n_paths), net.path_length - 1]
+    dest_country = net.node_country[last]
+    return RouteTable(
+        money_cost=_suffix_sum(arc_money_cost(net, state), net.path_arcs).astype(np.float32),
+        death_risk=(-np.expm1(_suffix_sum(log_survive, net.path_arcs))).astype(np.float32),
+        interception=(-np.expm1(_suffix_sum(log_pass, net.path_arcs))).astype(np.float32),
+        days=_suffix_sum(days, net.path_arcs).astype(np.float32),
+        dest_log_income=np.log(net.country_income[dest_country]).astype(np.float32),
+        dest_legal_chance=legal[dest_country],
+        country_legal_chance=legal,
+    )
+
+
+def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """For every node, the (path, position) pairs that leave it: int16 [node, K], -1 padded.
+
+    Paths that continue from a node along the same sequence of locations are one alternative,
+    not several (listing it twice would double its choice probability).
+    """
+    per_node: list[list[tuple[int, int]]] = [[] for _ in range(net.n_nodes)]
+    seen: list[set] = [set() for _ in range(net.n_nodes)]
+    for p in range(net.n_paths):
+        length = int(net.path_length[p])
+        for pos in range(length - 1):
+            node = int(net.path_nodes[p, pos])
+            rest = tuple(net.path_nodes[p, pos:length].tolist())
+            if rest not in seen[node]:
+                seen[node].add(rest)
+                per_node[node].append((p, pos))
+    k = max(1, max(len(c) for c in per_node))
+    cand_path = np.full((net.n_nodes, k), -1, dtype=np.int16)
+    cand_pos = np.zeros((net.n_nodes, k), dtype=np.int16)
+    for node, cands in enumerate(per_node):
+        for j, (p, pos) in enumerate(cands):
+            cand_path[node, j], cand_pos[node, j] = p, pos
+    return cand_path, cand_pos
+
+
+def utilities(
+    w: Weights,
+    *,
+    dest_log_income: np.ndarray,  # [n, K]
+    dest_legal: np.ndarray,  # [n, K]
+    money_cost: np.ndarray,  # [n, K]
+    death_risk: np.ndarray,  # [n, K]
+    interception: np.ndarray,  # [n, K]
+    days: np.ndarray,  # [n, K]
+    available: np.ndarray,  # bool [n, K]
+    here_log_income: np.ndarray,  # [n]
+    here_legal: np.ndarray,  # [n]
+    savings: np.ndarray,  # [n]
+    with_children: np.ndarray,  # bool [n]
+    settled: np.ndarray,  # bool [n]: leaving a settled life costs `w.move`
+) -> np.ndarray:
+    """Utility of staying (column 0, fixed at 0) and of each candidate; -inf if unavailable.
+
+    Cost enters relative to savings; a route dearer than one's savings is not excluded (people
+    set off hoping to earn or borrow on the way) but those who cannot pay a leg stop there.
+    """
+    col = lambda a: np.asarray(a, dtype=np.float32)[:, None]  # noqa: E731
+    risk_aversion = w.death_risk * (1.0 + w.children_risk * col(with_children))
+    u = (
+        w.income * (dest_log_income - col(here_log_income))
+        + w.legal_status * (dest_legal - col(here_legal))
+        - w.cost * money_cost / np.maximum(col(savings), 1.0)
+        - risk_aversion * death_risk
+        - w.interception * interception
+        - w.duration * days
+        + w.move * col(settled)
+    )
+    u = np.where(available, u, -np.inf).astype(np.float32)
+    return np.concatenate([np.zeros((u.shape[0], 1), np.float32), u], axis=1)
+
+
+def choice_probabilities(u: np.ndarray) -> np.ndarray:
+    """Multinomial-logit probabilities over the last axis (rows sum to 1; -inf gets 0)."""
+    top = np.max(u, axis=-1, keepdims=True)
+    e = np.exp(u - top)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def choose(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Index of the chosen alternative per row, by inverse CDF on one uniform draw per row."""
+    cdf = np.cumsum(probabilities, axis=-1)
+    pick = (cdf < uniform[:, None] * cdf[:, -1:]).sum(axis=-1)
+    return np.minimum(pick, probabilities.shape[-1] - 1)
+
+
+def happens(probability: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Bernoulli outcome of an event with the given probability, on pre-drawn uniforms."""
+    return uniform < probability
+
+
+def perception_lag(rng: np.random.Generator, n: int, mean_days: float, shape: float) -> np.ndarray:
+    """Days before each of ``n`` migrants acts on news of a policy change (gamma distributed)."""
+    if mean_days <= 0:
+        return np.zeros(n, dtype=np.int32)
+    return np.rint(rng.gamma(shape, mean_days / shape, size=n)).astype(np.int32)

@@ -1,0 +1,62 @@
+"""A calendar of who acts on which day, so that settled migrants cost nothing on days they don't act.
+
+Entries are kept in blocks of ``BLOCK`` days; a block is sorted into per-day lists only when the
+run reaches it. An agent may have stale entries (rescheduled since); callers filter them out
+against the agent's current ``next_review`` day.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+BLOCK = 32
+
+
+class Calendar:
+    def __init__(self, n_days: int):
+        self.n_days = n_days
+        self._pending: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(n_days // BLOCK + 1)]
+        self._today: dict[int, list[np.ndarray]] = {}
+        self._open_block = -1
+
+    def schedule(self, agents: np.ndarray, days: np.ndarray) -> None:
+        """Put ``agents`` (int32) on the calendar at ``days``; days outside the run are dropped."""
+        keep = (days >= 0) & (days < self.n_days)
+        agents, days = agents[keep], days[keep]
+        if agents.size == 0:
+            return
+        block = days // BLOCK
+        order = np.argsort(block, kind="stable")
+        agents, days, block = agents[order], days[order], block[order]
+        bounds = np.flatnonzero(np.diff(block)) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [agents.size]])
+        for s, e in zip(starts, ends):
+            b = int(block[s])
+            if b == self._open_block:
+                self._file_into_days(agents[s:e], days[s:e])
+            else:
+                self._pending[b].append((agents[s:e].astype(np.int32, copy=False),
+                                         days[s:e].astype(np.int16, copy=False)))
+
+    def _file_into_days(self, agents: np.ndarray, days: np.ndarray) -> None:
+        order = np.argsort(days, kind="stable")
+        agents, days = agents[order], days[order]
+        uniq, first = np.unique(days, return_index=True)
+        for d, chunk in zip(uniq, np.split(agents, first[1:])):
+            self._today.setdefault(int(d), []).append(chunk)
+
+    def pop(self, day: int) -> np.ndarray:
+        """Agents on the calendar for ``day`` (possibly stale or repeated; callers filter)."""
+        block = day // BLOCK
+        if block != self._open_block:
+            self._open_block = block
+            entries = self._pending[block]
+            self._pending[block] = []
+            if entries:
+                self._file_into_days(
+                    np.concatenate([a for a, _ in entries]), np.concatenate([d for _, d in entries])
+                )
+        chunks = self._today.pop(day, [])
+        if not chunks:
+            return np.empty(0, dtype=np.int32)
+        return np.concatenate(chunks).astype(np.int32, copy=False)

@@ -1,0 +1,149 @@
+"""The ``migsim`` command line: run, validate and describe scenarios.
+
+Bad input ends with one line ``FILE: KEY: what is wrong`` on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .errors import ScenarioError
+
+app = typer.Typer(
+    help="Agent-based simulation of Venezuelan migrant route choice under policy levers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+SUMMARY = ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths",
+           "children_abandoned", "returns_home", "smuggling_revenue_usd", "status_resident", "status_in_transit",
+           "status_detained", "status_arrived", "status_returned", "status_dead")
+
+
+def user_errors(func):
+    """Turn bad input into one clear message and exit code 2 (no traceback)."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as err:
+            console.print(f"[bold red]error:[/] {err}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except FileExistsError as err:
+            console.print(f"[bold red]error:[/] {err}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def day_progress(total: int, label: str):
+    """A progress bar over simulated days (silent when stderr is not a terminal)."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
+        TimeRemainingColumn(), console=console, transient=True, disable=not console.is_terminal,
+    )
+    task = progress.add_task(label, total=total)
+    return progress, lambda day: progress.update(task, completed=day)
+
+
+def summary_table(yearly, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("outcome (people; revenue in USD)")
+    for y in yearly["year"]:
+        table.add_column(str(y), justify="right")
+    for col in SUMMARY:
+        if col in yearly:
+            table.add_row(col, *(f"{v:,.0f}" for v in yearly[col]))
+    return table
+
+
+def _load(path: Path, seed: Optional[int], scale: Optional[float]):
+    from .load import check_references, load_scenario, network_of
+    from .population import check_memory
+
+    scenario = load_scenario(path, check_size=False)
+    updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
+    if updates:
+        scenario = scenario.model_copy(update=updates)
+    check_references(scenario, network_of(scenario), path)
+    check_memory(scenario, path)
+    return scenario
+
+
+@app.command()
+@user_errors
+def run(
+    scenario_file: Path = typer.Argument(..., help="Scenario YAML file."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Run directory [default: results/<file name>]."),
+    seed: Optional[int] = typer.Option(None, help="Override the scenario's seed."),
+    scale: Optional[float] = typer.Option(None, min=1, help="Override people per agent."),
+    engine: str = typer.Option("vector", help="Engine: vector (fast) or mesa (reference)."),
+    counterfactual: bool = typer.Option(False, "--counterfactual",
+                                        help="Also run without the policy timeline and write the difference."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write the plotted report."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing run directory."),
+):
+    """Run a scenario and write its run directory (tables, provenance, report)."""
+    from .runner import run_counterfactual, run_scenario, save_run
+
+    sc = _load(scenario_file, seed, scale)
+    out_dir = out_dir or Path("results") / scenario_file.stem
+    if out_dir.exists() and not force:
+        raise FileExistsError(f"{out_dir} exists; pass --force to replace it")
+    progress, tick = day_progress(sc.days, sc.name)
+    with progress:
+        result = run_scenario(sc, engine, tick)
+    cf = None
+    if counterfactual:
+        progress, tick = day_progress(sc.days, f"{sc.name} (counterfactual)")
+        with progress:
+            cf = run_counterfactual(sc, engine, tick)
+    extra = None
+    if report:
+        from .report import write_report
+
+        extra = lambda directory, res: write_report(directory)  # noqa: E731
+    save_run(result, out_dir, force=force, counterfactual=cf, extra=extra)
+    out.print(summary_table(result.yearly, f"{sc.name} (seed {sc.seed}, scale {sc.scale:g})"))
+    if cf is not None:
+        from .runner import difference
+
+        out.print(summary_table(difference(result.yearly, cf.yearly), "policy minus counterfactual"))
+    meta = result.meta
+    out.print(f"{meta['agents']:,} agents x {meta['days']} days in {meta['runtime_seconds']:.1f} s; "
+              f"written to {out_dir}")
+
+
+@app.command()
+@user_errors
+def validate(scenario_file: Path = typer.Argument(..., help="Scenario YAML file.")):
+    """Check a scenario file (shape, names, dates, memory) without running it."""
+    sc = _load(scenario_file, None, None)
+    from .population import agent_counts
+
+    out.print(f"{scenario_file}: ok ({sc.name}; {sum(agent_counts(sc)):,} agents, {sc.days} days, "
+              f"{len(sc.policy.timeline)} timeline entries)")
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of the scenario format (for editors)."""
+    from .scenario import Scenario
+
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+def main():  # pragma: no cover
+    app()

@@ -1,0 +1,449 @@
+"""The vectorised engine: one ``mesa.Model`` whose agents are rows of a structure of arrays.
+
+Each day touches only the migrants who act: those travelling (kept in an index of movers),
+those reaching a location, and settled migrants whose reconsideration day has come (drawn
+ahead and kept on a calendar). Behaviour comes from :mod:`sim.behaviour`.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import behaviour as bh
+from .calendar import Calendar
+from .load import load_scenario, network_of
+from .network import MODES
+from .outcomes import Recorder, arcs_table, daily_table, locations_table
+from .policy import RESPONSES, compile_timeline
+from .population import (
+    ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
+    STATUSES, TPS, initial_population,
+)
+from .scenario import Scenario
+
+AIR = MODES.index("air")
+DARIEN, US_BORDER = 1, 2
+PUSH_BACK, DETAIN, DEPORT = range(3)
+
+
+class VectorModel(mesa.Model):
+    """Migrant route choice on a network, for populations of millions.
+
+    Args:
+        scenario: a validated :class:`Scenario` (from :func:`sim.load.load_scenario`) or a path to one.
+        seed: overrides the scenario's seed.
+        scale: overrides the scenario's people per agent.
+    """
+
+    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None):
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
+        self.scenario = scenario.model_copy(update=updates) if updates else scenario
+        super().__init__(seed=self.scenario.seed)
+        sc = self.scenario
+        self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
+        self.net = net = network_of(sc)
+        self.n_days = sc.days
+        self.day = 0
+        self.dates = pd.date_range(sc.start, sc.end, freq="D")
+        self.timeline = compile_timeline(sc, net)
+        b = sc.behaviour
+        self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
+        self.cand_path, self.cand_pos = bh.candidates(net)
+        self.arc_days = bh.arc_days(net, b.speed_km_per_day)
+        self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
+        self.home = net.node_index(sc.home)
+        self.home_country = net.node_country[self.home]
+        self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
+        self.us = net.country_index(bh.US) if bh.US in net.countries else -1
+
+        self.pop = initial_population(sc, net, self.rng_sim)
+        self.rec = Recorder(net, self.n_days)
+        self.calendar = Calendar(self.n_days)
+        self.movers = np.empty(0, np.int32)  # agents on an arc
+        self.waiting = np.empty(0, np.int32)  # in transit at a location, waiting for a place
+        self.status_count = np.bincount(self.pop.status, minlength=len(STATUSES)).astype(np.int64)
+        self.people_at = np.bincount(self.pop.node, minlength=net.n_nodes).astype(np.int64)
+        self._epoch = 0
+        self._parole_left = 0
+        self._schedule_chunked(np.arange(self.pop.size, dtype=np.int32), first_day=0)
+
+    # --- Mesa interface ------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one day."""
+        if self.day >= self.n_days:
+            self.running = False
+            return
+        t = self.day
+        self._enter_epoch(t)
+        self._travel(t)
+        self._begin_arcs(self.waiting, t, from_waiting=True)
+        self._review_settled(t)
+        self._repatriation_flights(t)
+        self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
+        self.rec.status[t] = self.status_count
+        self.rec.people_at[t] = self.people_at
+        self.day += 1
+        self.running = self.day < self.n_days
+
+    def run(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run to the scenario's end; ``progress(day)`` is called after each day."""
+        while self.day < self.n_days:
+            self.step()
+            if progress is not None:
+                progress(self.day)
+
+    # outcome reporters (people), usable with mesa.DataCollector
+    @property
+    def people(self) -> dict[str, int]:
+        return {s: int(c * self.scenario.scale) for s, c in zip(STATUSES, self.status_count)}
+
+    def tables_out(self) -> dict[str, pd.DataFrame]:
+        """The run's outcome tables: daily, per location, per arc and month."""
+        scale, dates = self.scenario.scale, self.dates
+        return {
+            "daily": daily_table(self.rec, dates, scale).iloc[: self.day],
+            "locations": locations_table(self.rec, dates, scale).iloc[: self.day],
+            "flows": arcs_table(self.rec, dates, scale),
+        }
+
+    # --- bookkeeping ---------------------------------------------------------------------------
+
+    def _set_status(self, agents: np.ndarray, status: int) -> None:
+        self.status_count -= np.bincount(self.pop.status[agents], minlength=len(STATUSES))
+        self.status_count[status] += agents.size
+        self.pop.status[agents] = status
+
+    def _set_node(self, agents: np.ndarray, nodes) -> None:
+        n = self.net.n_nodes
+        self.people_at -= np.bincount(self.pop.node[agents], minlength=n)
+        self.pop.node[agents] = nodes
+        self.people_at += np.bincount(self.pop.node[agents], minlength=n)
+
+    def _review_days(self, n: int, first_day: int) -> np.ndarray:
+        """Days of next reconsideration: geometric waiting times with the scenario's mean."""
+        p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
+        wait = self.rng_sim.geometric(p, size=n)
+        return np.minimum(first_day + wait - 1, np.iinfo(np.int16).max).astype(np.int16)
+
+    def _schedule(self, agents: np.ndarray, days: np.ndarray) -> None:
+        self.pop.next_review[agents] = days
+        self.calendar.schedule(agents, days)
+
+    def _schedule_chunked(self, agents: np.ndarray, first_day: int, chunk: int = 1 << 20) -> None:
+        for s in range(0, agents.size, chunk):
+            part = agents[s : s + chunk]
+            self._schedule(part, self._review_days(part.size, first_day))
+
+    def _lags(self, n: int) -> np.ndarray:
+        lag = self.scenario.behaviour.perception_lag
+        return bh.perception_lag(self.rng_sim, n, lag.mean_days, lag.shape)
+
+    # --- policy --------------------------------------------------------------------------------
+
+    def _enter_epoch(self, t: int) -> None:
+        e = int(self.timeline.epoch_of(t))
+        new_month = t == 0 or self.dates[t].day == 1
+        state = self.timeline.states[e]
+        if new_month:
+            self._parole_left = state.parole_monthly_quota / self.scenario.scale
+        if e == self._epoch and t > 0:
+            return
+        before = self.timeline.states[self._epoch]
+        self._epoch = e
+        self.state = state
+        self.arc_cost = bh.arc_money_cost(self.net, state)
+        self.arc_fee = state.arc_fees(self.net)
+        self.arc_capacity = state.arc_capacity(self.net)
+        self.arc_intensity = np.where(self.net.arc_control >= 0, state.border_intensity[self.net.arc_control], 0.0)
+        if before.tps == "designated" and state.tps == "terminated" and t > 0:
+            self._end_tps(t)
+
+    def _end_tps(self, t: int) -> None:
+        """TPS holders lose status and reconsider once the news reaches them (a one-off scan)."""
+        holders = np.flatnonzero(self.pop.legal == TPS).astype(np.int32)
+        self.pop.legal[holders] = NO_STATUS
+        self.rec.add(t, "tps_lost", holders.size)
+        settled = holders[np.isin(self.pop.status[holders], (RESIDENT, ARRIVED, RETURNED))]
+        self._schedule(settled, (t + 1 + self._lags(settled.size)).astype(np.int16))
+
+    # --- daily movement ------------------------------------------------------------------------
+
+    def _travel(self, t: int) -> None:
+        """Movers spend a day on their arc: hazards, then arrival at the next location."""
+        pop, net, rng = self.pop, self.net, self.rng_sim
+        m = self.movers
+        if m.size == 0:
+            return
+        arc = net.path_arcs[pop.path[m], pop.pos[m]]
+        alive = np.ones(m.size, bool)
+        hz = net.arc_death_hazard[arc]
+        at_risk = np.flatnonzero(hz > 0)
+        if at_risk.size:
+            die = at_risk[bh.happens(hz[at_risk], rng.random(at_risk.size, dtype=np.float32))]
+            if die.size:
+                self.rec.add_by(self.rec.by_segment, t, "deaths", net.arc_segment[arc[die]],
+                                size=len(net.segment_names))
+                self._set_status(m[die], DEAD)
+                self.people_at -= np.bincount(pop.node[m[die]], minlength=net.n_nodes)
+                alive[die] = False
+        ab = net.arc_abandon_hazard[arc]
+        at_risk = np.flatnonzero((ab > 0) & pop.with_children[m] & alive)
+        if at_risk.size:
+            lost = at_risk[bh.happens(ab[at_risk], rng.random(at_risk.size, dtype=np.float32))]
+            if lost.size:
+                self.rec.add_by(self.rec.by_segment, t, "children_abandoned", net.arc_segment[arc[lost]],
+                                size=len(net.segment_names))
+                pop.with_children[m[lost]] = False
+        pop.countdown[m] -= 1
+        arrive = alive & (pop.countdown[m] <= 0)
+        self.movers = m[alive & ~arrive]
+        if arrive.any():
+            self._arrive(m[arrive], arc[arrive], t)
+
+    def _arrive(self, agents: np.ndarray, arc: np.ndarray, t: int) -> None:
+        """Reaching the end of an arc: crossings counted, border control, then settle or decide."""
+        pop, net, rec, rng = self.pop, self.net, self.rec, self.rng_sim
+        rec.arcs_used[t] += np.bincount(arc, minlength=net.n_arcs)
+        crossing, north = net.arc_crossing[arc], net.arc_northbound[arc]
+        rec.add(t, "darien_crossings_north", np.count_nonzero((crossing == DARIEN) & north))
+        rec.add(t, "darien_crossings_south", np.count_nonzero((crossing == DARIEN) & ~north))
+
+        stopped = bh.happens(self.arc_intensity[arc], rng.random(agents.size, dtype=np.float32))
+        us_border = crossing == US_BORDER
+        rec.add(t, "encounters_us_border", np.count_nonzero(stopped & us_border))
+        rec.add(t, "us_border_evasions", np.count_nonzero(~stopped & us_border))
+        released = np.zeros(agents.size, bool)
+        enc = np.flatnonzero(stopped & us_border)
+        if enc.size:
+            share = self.scenario.behaviour.asylum_release_share[self.state.asylum]
+            released[enc] = rng.random(enc.size, dtype=np.float32) < share
+            pop.legal[agents[released]] = ASYLUM_PENDING
+            rec.add(t, "released_us_asylum", np.count_nonzero(released))
+        stopped &= ~released
+        rec.add(t, "interceptions", np.count_nonzero(stopped))
+
+        go_on = agents[~stopped]
+        pop.pos[go_on] += 1
+        self._set_node(go_on, net.arc_to[arc[~stopped]])
+        if stopped.any():
+            self._intercepted(agents[stopped], arc[stopped], t)
+        at_end = pop.pos[go_on] >= net.path_length[pop.path[go_on]] - 1
+        self._settle(go_on[at_end], t, last_mode=net.arc_mode[arc[~stopped][at_end]])
+        self._decide(go_on[~at_end], t, settled=False)
+
+    def _intercepted(self, agents: np.ndarray, arc: np.ndarray, t: int) -> None:
+        """What the controlling country does: push back, detain, or deport home."""
+        net, rec = self.net, self.rec
+        country = net.arc_control[arc]
+        response = self.state.border_response[country]
+        back = response == PUSH_BACK
+        rec.add(t, "pushed_back", np.count_nonzero(back))
+        self._decide(agents[back], t, settled=False)  # still at the arc's start location
+        held = agents[response == DETAIN]
+        if held.size:
+            rec.add_by(rec.by_country, t, "detentions", country[response == DETAIN], size=len(net.countries))
+            self._set_status(held, DETAINED)
+            self._schedule(held, np.full(held.size, t + self.scenario.behaviour.detention_days, np.int16))
+        sent = response == DEPORT
+        if sent.any():
+            self._deport(agents[sent], country[sent], t)
+
+    def _deport(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
+        self.rec.add_by(self.rec.by_country, t, "deportations", country, size=len(self.net.countries))
+        self.rec.add(t, "returns_home", agents.size)
+        self.rec.add(t, "returns_home_deported", agents.size)
+        self._set_node(agents, self.home)
+        self._set_status(agents, RETURNED)
+        self.pop.path[agents] = -1
+        self.pop.legal[agents] = PERMIT  # citizens at home
+        self._schedule(agents, self._review_days(agents.size, t + 1))
+
+    def _settle(self, agents: np.ndarray, t: int, last_mode: np.ndarray | None = None, stuck=False) -> None:
+        """End of a journey (or a stop on the way): settled there, with a chance of legal status.
+
+        Settling in the home country is a return home, by flight if the last leg was by air.
+        """
+        if agents.size == 0:
+            return
+        pop, net, rng = self.pop, self.net, self.rng_sim
+        country = net.node_country[pop.node[agents]]
+        home = country == self.home_country
+        flight = home & (last_mode == AIR) if last_mode is not None else np.zeros(agents.size, bool)
+        self.rec.add(t, "returns_home", np.count_nonzero(home))
+        self.rec.add(t, "returns_home_flight", np.count_nonzero(flight))
+        self.rec.add(t, "returns_home_overland", np.count_nonzero(home & ~flight))
+        chance = self.tables[self._epoch].country_legal_chance[country]
+        pending = pop.legal[agents] == ASYLUM_PENDING
+        gets = home | (rng.random(agents.size, dtype=np.float32) < chance)
+        pop.legal[agents] = np.where(pending, ASYLUM_PENDING, np.where(gets, PERMIT, NO_STATUS))
+        pop.path[agents] = -1
+        status = np.where(home, RETURNED, RESIDENT if stuck else ARRIVED)
+        for s in (RETURNED, RESIDENT, ARRIVED):
+            self._set_status(agents[status == s], s)
+        self._schedule(agents, self._review_days(agents.size, t + 1))
+
+    # --- decisions -----------------------------------------------------------------------------
+
+    def _review_settled(self, t: int) -> None:
+        """Settled migrants whose reconsideration day is today decide; detention ends in deportation."""
+        due = self.calendar.pop(t)
+        if due.size == 0:
+            return
+        due = np.unique(due[self.pop.next_review[due] == t])
+        self.pop.next_review[due] = -1
+        status = self.pop.status[due]
+        released = due[status == DETAINED]
+        if released.size:
+            country = self.net.node_country[self.pop.node[released]]
+            self._deport(released, country, t)
+        settled = due[np.isin(status, (RESIDENT, ARRIVED, RETURNED))]
+        self._decide(settled, t, settled=True)
+
+    def _decide(self, agents: np.ndarray, t: int, settled: bool) -> None:
+        """Logit choice among staying and each candidate route leaving the agent's location."""
+        if agents.size == 0:
+            return
+        pop, net, rng = self.pop, self.net, self.rng_sim
+        node = pop.node[agents]
+        epoch = self.timeline.epoch_of(t - self._lags(agents.size))
+        cpath, cpos = self.cand_path[node], self.cand_pos[node]
+        ok = cpath >= 0
+        p, q, e = np.maximum(cpath, 0), cpos, epoch[:, None]
+        tab = self.tables
+        stack = lambda name: np.stack([getattr(tb, name) for tb in tab])  # noqa: E731
+        if not hasattr(self, "_stacked"):
+            self._stacked = {n: stack(n) for n in (
+                "money_cost", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
+                "country_legal_chance")}
+        st = self._stacked
+        legal_here = st["country_legal_chance"][epoch, net.node_country[node]]
+        has_status = np.isin(pop.legal[agents], (PERMIT, TPS))
+        u = bh.utilities(
+            self.scenario.behaviour.weights,
+            dest_log_income=st["dest_log_income"][e, p],
+            dest_legal=st["dest_legal_chance"][e, p],
+            money_cost=st["money_cost"][e, p, q],
+            death_risk=st["death_risk"][e, p, q],
+            interception=st["interception"][e, p, q],
+            days=st["days"][e, p, q],
+            available=ok,
+            here_log_income=self.log_income_at[node],
+            here_legal=np.where(has_status, 1.0, legal_here),
+            savings=pop.savings[agents],
+            with_children=pop.with_children[agents],
+            settled=np.full(agents.size, settled),
+        )
+        pick = bh.choose(bh.choice_probabilities(u), rng.random(agents.size, dtype=np.float32))
+        stay = pick == 0
+        if settled:
+            stayers = agents[stay]
+            self._schedule(stayers, self._review_days(stayers.size, t + 1))
+        else:
+            self._settle(agents[stay], t, stuck=True)
+        go = np.flatnonzero(~stay)
+        if go.size == 0:
+            return
+        movers = agents[go]
+        k = pick[go] - 1
+        pop.path[movers] = cpath[go, k]
+        pop.pos[movers] = cpos[go, k]
+        if settled:
+            self.rec.add(t, "departures", movers.size)
+            pop.next_review[movers] = -1
+            self._set_status(movers, IN_TRANSIT)
+            keeps_status = pop.legal[movers] == ASYLUM_PENDING
+            pop.legal[movers] = np.where(keeps_status, ASYLUM_PENDING, NO_STATUS)
+        movers = self._take_parole(movers, t)
+        self._begin_arcs(movers, t)
+
+    def _take_parole(self, movers: np.ndarray, t: int) -> np.ndarray:
+        """Those heading for the US who qualify (a sponsor) enter on parole while the month's quota lasts."""
+        if self._parole_left < 1 or self.us < 0 or movers.size == 0:
+            return movers
+        share = self.scenario.behaviour.parole_eligible_share
+        to_us = np.flatnonzero((self.path_end_country[self.pop.path[movers]] == self.us)
+                               & (self.rng_sim.random(movers.size, dtype=np.float32) < share))
+        n = min(int(self._parole_left), to_us.size)
+        if n == 0:
+            return movers
+        lucky = movers[to_us[:n]]
+        self._parole_left -= n
+        self.rec.add(t, "parole_entries", n)
+        pop = self.pop
+        last = self.net.path_length[pop.path[lucky]] - 1
+        self._set_node(lucky, self.net.path_nodes[pop.path[lucky], last])
+        pop.pos[lucky] = last
+        pop.legal[lucky] = ASYLUM_PENDING
+        self._settle(lucky, t)
+        keep = np.ones(movers.size, bool)
+        keep[to_us[:n]] = False
+        return movers[keep]
+
+    def _begin_arcs(self, agents: np.ndarray, t: int, from_waiting: bool = False) -> None:
+        """Set off on the next arc of the path: find a place, pay, start the countdown."""
+        if from_waiting:
+            self.waiting = np.empty(0, np.int32)
+        if agents.size == 0:
+            return
+        pop, net, rec, rng = self.pop, self.net, self.rec, self.rng_sim
+        arc = net.path_arcs[pop.path[agents], pop.pos[agents]]
+        cap = self.arc_capacity[arc]
+        no_place = cap < 1
+        if no_place.any():
+            no_place[no_place] = rng.random(np.count_nonzero(no_place), dtype=np.float32) >= cap[no_place]
+            self.waiting = np.concatenate([self.waiting, agents[no_place]])
+            agents, arc = agents[~no_place], arc[~no_place]
+        refused = bh.happens(self.arc_refusal[arc], rng.random(agents.size, dtype=np.float32))
+        if refused.any():
+            rec.add(t, "visa_refusals", np.count_nonzero(refused))
+            self._settle(agents[refused], t, stuck=True)
+            agents, arc = agents[~refused], arc[~refused]
+        cost = self.arc_cost[arc]
+        broke = pop.savings[agents] < cost
+        if broke.any():
+            rec.add(t, "stranded", np.count_nonzero(broke))
+            self._settle(agents[broke], t, stuck=True)
+            agents, arc, cost = agents[~broke], arc[~broke], cost[~broke]
+        pop.savings[agents] -= cost
+        fee = self.arc_fee[arc]
+        paid = fee > 0
+        if paid.any():
+            rec.add_by(rec.by_network, t, "smuggling_revenue_usd", net.arc_network[arc[paid]],
+                       weights=fee[paid], size=len(net.criminal_networks))
+        pop.countdown[agents] = self.arc_days[arc]
+        self._set_status(agents[pop.status[agents] != IN_TRANSIT], IN_TRANSIT)
+        self.movers = np.concatenate([self.movers, agents])
+
+    # --- events --------------------------------------------------------------------------------
+
+    def _repatriation_flights(self, t: int) -> None:
+        """Flights today board migrants at their origin who are on their way home, up to the seats."""
+        for flight in self.timeline.flights:
+            if flight.day != t:
+                continue
+            pop = self.pop
+            travelling = np.concatenate([self.movers, self.waiting])
+            homebound = travelling[
+                (pop.node[travelling] == flight.origin)
+                & (self.path_end_country[pop.path[travelling]] == self.home_country)
+            ]
+            seats = int(flight.seats // self.scenario.scale)
+            board = self.rng_sim.permutation(homebound)[:seats]
+            if board.size == 0:
+                continue
+            self.movers = self.movers[~np.isin(self.movers, board)]
+            self.waiting = self.waiting[~np.isin(self.waiting, board)]
+            self._set_node(board, flight.destination)
+            self.rec.add(t, "returns_home", board.size)
+            self.rec.add(t, "returns_home_flight", board.size)
+            pop.legal[board] = PERMIT
+            pop.path[board] = -1
+            self._set_status(board, RETURNED)
+            self._schedule(board, self._review_days(board.size, t + 1))

@@ -1,0 +1,91 @@
+"""From a scenario file to a checked scenario: shape (pydantic), then names against the network."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import scenario as sc
+from .errors import ScenarioError, pydantic_errors
+from .network import Network, load_network
+from .population import check_memory
+from .yamlio import read_yaml
+
+
+@lru_cache(maxsize=8)
+def _network_cached(path: str, mtime: float) -> Network:
+    return load_network(path)
+
+
+def network_of(scenario: sc.Scenario) -> Network:
+    """The scenario's network (its path is absolute once loaded); cached per file version."""
+    path = Path(scenario.network)
+    if not path.is_file():
+        raise ScenarioError(path, None, "network file not found")
+    return _network_cached(str(path), path.stat().st_mtime)
+
+
+def parse_scenario(data: dict, file: str | Path = "<scenario>") -> sc.Scenario:
+    """Validate the shape of a scenario mapping (types, ranges, unknown keys)."""
+    try:
+        return sc.Scenario.model_validate(data)
+    except ValidationError as err:
+        raise pydantic_errors(file, err, skip=sc.LEVER_NAMES) from None
+
+
+def load_scenario(path: str | Path, *, check_size: bool = True) -> sc.Scenario:
+    """Read, validate and cross-check a scenario file; the network path becomes absolute."""
+    path = Path(path)
+    data = read_yaml(path)
+    if isinstance(data.get("network"), str):
+        data["network"] = str((path.parent / data["network"]).resolve())
+    scenario = parse_scenario(data, path)
+    net = network_of(scenario)
+    check_references(scenario, net, path)
+    if check_size:
+        check_memory(scenario, path)
+    return scenario
+
+
+def _known(file, key: str, value: str, names, what: str) -> None:
+    if value not in names:
+        close = [n for n in names if n.lower() == value.lower()]
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(names)[:12])}..."
+        raise ScenarioError(file, key, f"unknown {what} {value!r}{hint}")
+
+
+def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> None:
+    """Every location, country and criminal network named in the scenario exists; dates fit."""
+    _known(file, "home", scenario.home, net.nodes, "location")
+    for i, g in enumerate(scenario.population):
+        _known(file, f"population[{i}].location", g.location, net.nodes, "location")
+    previous = scenario.start
+    for i, lv in enumerate(scenario.policy.timeline):
+        key = f"policy.timeline[{i}]"
+        if not scenario.start <= lv.date <= scenario.end:
+            raise ScenarioError(file, f"{key}.date",
+                                f"{lv.date} is outside the run ({scenario.start} to {scenario.end})")
+        if lv.date < previous:
+            raise ScenarioError(file, f"{key}.date", f"{lv.date} comes before the previous entry ({previous}); "
+                                "keep the timeline in date order")
+        previous = lv.date
+        if isinstance(lv, (sc.BorderControl, sc.VisaBond)):
+            _known(file, f"{key}.country", lv.country, net.countries, "country")
+        if isinstance(lv, (sc.SmugglingFee, sc.PoliceOperation)) and lv.network is not None:
+            _known(file, f"{key}.network", lv.network, net.criminal_networks, "criminal network")
+        if isinstance(lv, sc.SmugglingFee) and lv.segment is not None:
+            for j, name in enumerate(lv.segment):
+                _known(file, f"{key}.segment[{j}]", name, net.nodes, "location")
+            if f"{lv.segment[0]} - {lv.segment[1]}" not in net.segment_names and \
+                    f"{lv.segment[1]} - {lv.segment[0]}" not in net.segment_names:
+                raise ScenarioError(file, f"{key}.segment", f"no segment joins {lv.segment[0]!r} and {lv.segment[1]!r}")
+        if isinstance(lv, sc.RepatriationFlight):
+            _known(file, f"{key}.origin", lv.origin, net.nodes, "location")
+            _known(file, f"{key}.destination", lv.destination, net.nodes, "location")
+
+
+def without_timeline(scenario: sc.Scenario) -> sc.Scenario:
+    """The counterfactual: the same run with every lever change after the start removed."""
+    kept = [lv for lv in scenario.policy.timeline if lv.date <= scenario.start]
+    return scenario.model_copy(update={"policy": sc.Policy(timeline=kept)})

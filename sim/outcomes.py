@@ -1,0 +1,133 @@
+"""Outcome counters filled by an engine day by day, and the tables made from them (in people).
+
+Flows (encounters, deaths, ...) are summed over a year; stocks (``status_*``) are read at the
+year's last day. Breakdowns (by segment, criminal network, country) are columns named
+``<outcome>__<name>``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from .network import Network
+from .population import STATUSES
+
+FLOWS = (
+    "departures",  # settled migrants who set off
+    "encounters_us_border",  # apprehensions entering the US from Mexico
+    "us_border_evasions",  # crossings into the US not apprehended
+    "released_us_asylum",  # encounters released into the US to pursue asylum
+    "darien_crossings_north",
+    "darien_crossings_south",
+    "deaths",
+    "children_abandoned",
+    "interceptions",  # at any controlled crossing, the US border included
+    "pushed_back",
+    "detentions",
+    "deportations",
+    "returns_home",  # arrivals home in Venezuela from abroad, any mode
+    "returns_home_flight",  # on repatriation flights
+    "returns_home_overland",
+    "returns_home_deported",
+    "parole_entries",
+    "stranded",  # could not pay the next segment and stopped there
+    "visa_refusals",  # refused a visa or boarding for a flight, stayed put
+    "tps_lost",  # TPS holders whose status ended
+    "smuggling_revenue_usd",
+    "arrests_police_operation",  # as given by the operations on the timeline
+)
+BY_SEGMENT = ("deaths", "children_abandoned")
+BY_NETWORK = ("smuggling_revenue_usd",)
+BY_COUNTRY = ("detentions", "deportations")
+
+
+def slug(name: str) -> str:
+    """Column-safe form of a place or network name: ``Necoclí - Capurganá`` -> ``necocli_capurgana``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+class Recorder:
+    """Per-day counters in agents (or USD per agent for revenue)."""
+
+    def __init__(self, net: Network, n_days: int):
+        self.net = net
+        self.flow = {name: np.zeros(n_days) for name in FLOWS}
+        self.by_segment = {name: np.zeros((n_days, len(net.segment_names))) for name in BY_SEGMENT}
+        self.by_network = {name: np.zeros((n_days, len(net.criminal_networks))) for name in BY_NETWORK}
+        self.by_country = {name: np.zeros((n_days, len(net.countries))) for name in BY_COUNTRY}
+        self.status = np.zeros((n_days, len(STATUSES)), dtype=np.int64)
+        self.people_at = np.zeros((n_days, net.n_nodes), dtype=np.int64)
+        self.arcs_used = np.zeros((n_days, net.n_arcs), dtype=np.int64)  # completed traversals
+
+    def add(self, day: int, name: str, amount) -> None:
+        self.flow[name][day] += amount
+
+    def add_by(self, table: dict, day: int, name: str, index: np.ndarray, weights=None, size: int = 0) -> None:
+        """Add counts of ``index`` (e.g. the segment of each death) to a breakdown table."""
+        if index.size:
+            counts = np.bincount(index, weights=weights, minlength=size)
+            table[name][day] += counts
+            self.flow[name][day] += counts.sum()
+
+
+def _series(values: np.ndarray, scale: float) -> np.ndarray:
+    return values * scale
+
+
+def daily_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
+    """One row per day, all in people (agents x scale) or USD."""
+    net = rec.net
+    cols: dict[str, np.ndarray] = {"date": dates}
+    for name in FLOWS:
+        cols[name] = _series(rec.flow[name], scale if name != "arrests_police_operation" else 1.0)
+    for i, s in enumerate(STATUSES):
+        cols[f"status_{s}"] = rec.status[:, i] * scale
+    hazardous = np.flatnonzero(
+        np.bincount(net.arc_segment, weights=net.arc_death_hazard + net.arc_abandon_hazard,
+                    minlength=len(net.segment_names)) > 0
+    )
+    for name in BY_SEGMENT:
+        for k in hazardous:
+            cols[f"{name}__{slug(net.segment_names[k])}"] = rec.by_segment[name][:, k] * scale
+    for name in BY_NETWORK:
+        for k, n in enumerate(net.criminal_networks):
+            cols[f"{name}__{slug(n)}"] = rec.by_network[name][:, k] * scale
+    for name in BY_COUNTRY:
+        for k, c in enumerate(net.countries):
+            cols[f"{name}__{c.lower()}"] = rec.by_country[name][:, k] * scale
+    return pd.DataFrame(cols)
+
+
+def locations_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
+    """People at each location each day (travellers counted at the last location they reached)."""
+    frame = pd.DataFrame(rec.people_at * scale, columns=rec.net.nodes)
+    frame.insert(0, "date", dates)
+    return frame
+
+
+def arcs_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
+    """Completed traversals of each directed arc, per month: the flows a map draws."""
+    net = rec.net
+    monthly = pd.DataFrame(rec.arcs_used * scale, index=dates).resample("MS").sum()
+    long = monthly.stack().rename("people").reset_index()
+    long.columns = ["month", "arc", "people"]
+    long = long[long.people > 0]
+    long["from"] = [net.nodes[net.arc_from[a]] for a in long.arc]
+    long["to"] = [net.nodes[net.arc_to[a]] for a in long.arc]
+    return long[["month", "from", "to", "people"]].reset_index(drop=True)
+
+
+def yearly_table(daily: pd.DataFrame) -> pd.DataFrame:
+    """Flows summed per calendar year; stocks (``status_*``) at each year's last simulated day."""
+    year = daily["date"].dt.year.rename("year")
+    stock_cols = [c for c in daily.columns if c.startswith("status_")]
+    flow_cols = [c for c in daily.columns if c not in stock_cols and c != "date"]
+    flows = daily[flow_cols].groupby(year).sum()
+    stocks = daily[stock_cols].groupby(year).last()
+    out = pd.concat([flows, stocks], axis=1).reset_index()
+    out.insert(1, "days", daily.groupby(year).size().to_numpy())
+    return out

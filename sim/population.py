@@ -1,0 +1,99 @@
+"""The migrant population as a structure of arrays with small dtypes (about 16 bytes an agent)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .errors import ScenarioError
+from .network import Network
+from .scenario import Scenario
+
+# status codes: every agent is in exactly one of these every day
+RESIDENT, IN_TRANSIT, DETAINED, ARRIVED, RETURNED, DEAD = range(6)
+STATUSES = ("resident", "in_transit", "detained", "arrived", "returned", "dead")
+SETTLED = (RESIDENT, ARRIVED, RETURNED)
+LEGAL = ("none", "permit", "tps", "asylum_pending")
+NO_STATUS, PERMIT, TPS, ASYLUM_PENDING = range(4)
+
+# bytes per agent at peak: the arrays below (16) + calendar entries (6) + set-up temporaries (~8)
+PEAK_BYTES_PER_AGENT = 32
+
+
+@dataclass
+class Population:
+    status: np.ndarray  # uint8
+    node: np.ndarray  # int16: where the agent is (last location reached, if travelling)
+    path: np.ndarray  # int16: path followed, -1 if none
+    pos: np.ndarray  # uint8: position of `node` on `path`
+    countdown: np.ndarray  # int16: days left to the next location
+    savings: np.ndarray  # float32 USD
+    with_children: np.ndarray  # bool
+    legal: np.ndarray  # uint8, index into LEGAL
+    next_review: np.ndarray  # int16: day of the next scheduled reconsideration, -1 if none
+
+    @property
+    def size(self) -> int:
+        return self.status.size
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+def agent_counts(scenario: Scenario) -> list[int]:
+    """Agents per population group: people / scale, rounded."""
+    return [int(round(g.people / scenario.scale)) for g in scenario.population]
+
+
+def available_memory() -> int:
+    """Bytes of memory available to this process (MemAvailable), or physical memory."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_memory(scenario: Scenario, file=None, available: int | None = None) -> None:
+    """Refuse up front a population that would not fit in memory, with an estimate."""
+    n = sum(agent_counts(scenario))
+    need = n * PEAK_BYTES_PER_AGENT
+    have = available_memory() if available is None else available
+    if need > 0.8 * have:
+        raise ScenarioError(
+            file, "population",
+            f"{n:,} agents need about {need / 1e9:.1f} GB but only {have / 1e9:.1f} GB is available; "
+            f"raise `scale` (people per agent, now {scenario.scale:g}) or use --scale",
+        )
+
+
+def initial_population(scenario: Scenario, net: Network, rng: np.random.Generator) -> Population:
+    """Everyone settled where the scenario puts them, with drawn savings and children."""
+    counts = agent_counts(scenario)
+    n = sum(counts)
+    pop = Population(
+        status=np.full(n, RESIDENT, np.uint8),
+        node=np.empty(n, np.int16),
+        path=np.full(n, -1, np.int16),
+        pos=np.zeros(n, np.uint8),
+        countdown=np.zeros(n, np.int16),
+        savings=np.empty(n, np.float32),
+        with_children=np.empty(n, bool),
+        legal=np.empty(n, np.uint8),
+        next_review=np.full(n, -1, np.int16),
+    )
+    start = 0
+    for group, k in zip(scenario.population, counts):
+        sl = slice(start, start + k)
+        pop.node[sl] = net.node_index(group.location)
+        pop.savings[sl] = group.savings.median_usd * np.exp(
+            group.savings.sigma * rng.standard_normal(k, dtype=np.float32)
+        )
+        pop.with_children[sl] = rng.random(k, dtype=np.float32) < group.share_with_children
+        pop.legal[sl] = LEGAL.index(group.legal_status)
+        start += k
+    return pop

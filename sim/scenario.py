@@ -1,0 +1,217 @@
+"""Scenario files: the validated description of one run, as a user writes it in YAML.
+
+Validation happens in two steps: the shape (types, ranges, unknown keys) here with pydantic,
+then the names (locations, countries, criminal networks) against the network in
+:func:`sim.load.load_scenario`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Mode = Literal["road", "bus", "boat", "jungle", "air", "sea"]
+LegalStatus = Literal["none", "permit", "tps", "asylum_pending"]
+BorderResponse = Literal["push_back", "detain", "deport"]
+AsylumMode = Literal["open", "paused", "expulsion"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Savings(Strict):
+    """Savings in USD, lognormal: ``median_usd`` and the log-scale spread ``sigma``."""
+
+    median_usd: NonNegative = 600.0
+    sigma: Annotated[float, Field(ge=0, le=5)] = 1.0
+
+
+class PopulationGroup(Strict):
+    """People living at one location when the run starts."""
+
+    location: str
+    people: Annotated[int, Field(ge=0)]
+    savings: Savings = Savings()
+    share_with_children: Probability = 0.25
+    legal_status: LegalStatus = "none"
+
+
+class Weights(Strict):
+    """Random-utility weights (utility units per unit of each attribute)."""
+
+    income: float = 1.0  # per log-point of destination income over income here
+    legal_status: float = 1.5  # per unit chance of legal status there minus here
+    cost: float = 1.0  # per unit of (money cost of the route / savings)
+    death_risk: float = 40.0  # per unit probability of dying on the route
+    interception: float = 1.5  # per unit probability of being intercepted on the route
+    duration: float = 0.01  # per day of travel
+    move: float = -4.0  # constant of leaving a settled life (inertia); not applied in transit
+    children_risk: float = 1.0  # extra multiple of death risk aversion for groups with children
+
+
+class PerceptionLag(Strict):
+    """Days until a migrant acts on a policy change: gamma with this mean and shape (0 mean = instant)."""
+
+    mean_days: NonNegative = 30.0
+    shape: Positive = 2.0
+
+
+class Behaviour(Strict):
+    """How migrants decide and move; every number here is a calibration candidate."""
+
+    reconsideration_days: Positive = 730.0  # mean days between a settled migrant's reconsiderations
+    weights: Weights = Weights()
+    speed_km_per_day: dict[Mode, Positive] = Field(
+        default_factory=lambda: {
+            "road": 250.0, "bus": 400.0, "boat": 120.0, "jungle": 20.0, "air": 5000.0, "sea": 150.0,
+        }
+    )
+    perception_lag: PerceptionLag = PerceptionLag()
+    detention_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    parole_eligible_share: Probability = 0.2  # share of US-bound migrants with a sponsor (parole)
+    asylum_release_share: dict[AsylumMode, Probability] = Field(
+        default_factory=lambda: {"open": 0.6, "paused": 0.1, "expulsion": 0.0}
+    )
+    asylum_legal_factor: dict[AsylumMode, Probability] = Field(
+        default_factory=lambda: {"open": 1.0, "paused": 0.3, "expulsion": 0.05}
+    )
+
+
+# --- policy levers: each is one dated entry of the timeline -------------------------------------
+
+
+class Lever(Strict):
+    date: dt.date
+
+
+class BorderControl(Lever):
+    """Interception probability at a country's controlled crossings, and what follows."""
+
+    lever: Literal["border_control"]
+    country: str
+    intensity: Probability
+    response: BorderResponse = "push_back"
+
+
+class SmugglingFee(Lever):
+    """Fees of one criminal network (or one segment): a multiplier or an absolute fee in USD."""
+
+    lever: Literal["smuggling_fee"]
+    network: str | None = None
+    segment: tuple[str, str] | None = None
+    multiplier: NonNegative | None = None
+    fee_usd: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _one_target_one_value(self):
+        if (self.network is None) == (self.segment is None):
+            raise ValueError("give exactly one of `network` or `segment`")
+        if (self.multiplier is None) == (self.fee_usd is None):
+            raise ValueError("give exactly one of `multiplier` or `fee_usd`")
+        return self
+
+
+class Asylum(Lever):
+    """US asylum processing at the border: open, paused, or expulsion."""
+
+    lever: Literal["asylum"]
+    mode: AsylumMode
+
+
+class Tps(Lever):
+    """Temporary Protected Status for Venezuelans in the US."""
+
+    lever: Literal["tps"]
+    status: Literal["designated", "terminated"]
+
+
+class Parole(Lever):
+    """Lawful entries to the US per month for those who qualify (0 ends the programme)."""
+
+    lever: Literal["parole"]
+    monthly_quota: Annotated[int, Field(ge=0)]
+
+
+class VisaBond(Lever):
+    """Bond (USD) added to the cost of routes needing a visa for the country."""
+
+    lever: Literal["visa_bond"]
+    country: str
+    bond_usd: NonNegative
+
+
+class PoliceOperation(Lever):
+    """An anti-smuggling operation against one network: fees rise, capacity falls, arrests."""
+
+    lever: Literal["police_operation"]
+    end: dt.date
+    network: str
+    fee_multiplier: Annotated[float, Field(ge=1)] = 1.5
+    capacity: Probability = 0.5  # share of the network's daily departures that still happen
+    arrests: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _end_after_start(self):
+        if self.end < self.date:
+            raise ValueError("`end` is before `date`")
+        return self
+
+
+class RepatriationFlight(Lever):
+    """A flight home: boards migrants at `origin` who chose to return, up to `seats`."""
+
+    lever: Literal["repatriation_flight"]
+    origin: str
+    destination: str = "Caracas"
+    seats: Annotated[int, Field(ge=0)]
+
+
+LeverChange = Annotated[
+    Union[BorderControl, SmugglingFee, Asylum, Tps, Parole, VisaBond, PoliceOperation, RepatriationFlight],
+    Field(discriminator="lever"),
+]
+LEVER_NAMES = frozenset(
+    ["border_control", "smuggling_fee", "asylum", "tps", "parole", "visa_bond", "police_operation",
+     "repatriation_flight"]
+)
+
+
+class Policy(Strict):
+    """The dated policy timeline; entries dated on the start date set the initial policy."""
+
+    timeline: list[LeverChange] = []
+
+
+class Scenario(Strict):
+    """One run: where people are, how they behave, and which policies apply when."""
+
+    name: str
+    description: str = ""
+    start: dt.date
+    end: dt.date
+    seed: Annotated[int, Field(ge=0)] = 0
+    scale: Annotated[float, Field(ge=1)] = 1.0  # people per agent
+    network: str  # path to the network file, relative to the scenario file
+    home: str = "Caracas"  # where deportees and returnees land
+    population: list[PopulationGroup] = Field(min_length=1)
+    behaviour: Behaviour = Behaviour()
+    policy: Policy = Policy()
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.end < self.start:
+            raise ValueError(f"`end` ({self.end}) is before `start` ({self.start})")
+        if (self.end - self.start).days > 20 * 366:
+            raise ValueError("a run is limited to 20 years")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1

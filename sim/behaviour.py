@@ -36,6 +36,13 @@ def arc_days(net: Network, speed_km_per_day: dict[str, float]) -> np.ndarray:
     return np.maximum(np.ceil(net.arc_distance_km / speed), 1).astype(np.int16)
 
 
+def arc_hazards(net: Network, behaviour: Behaviour) -> tuple[np.ndarray, np.ndarray]:
+    """Daily death and child-abandonment hazards per arc, scaled by the behaviour's multipliers."""
+    death = np.minimum(net.arc_death_hazard * behaviour.hazard_scale.death, 0.999)
+    abandon = np.minimum(net.arc_abandon_hazard * behaviour.hazard_scale.child_abandonment, 0.999)
+    return death.astype(np.float32), abandon.astype(np.float32)
+
+
 def arc_needs_visa(net: Network) -> np.ndarray:
     """Air arcs into another country that asks Venezuelans for a visa."""
     dest_country = net.node_country[net.arc_to]
@@ -82,7 +89,7 @@ def _suffix_sum(per_arc: np.ndarray, path_arcs: np.ndarray) -> np.ndarray:
 def route_table(net: Network, state: PolicyState, behaviour: Behaviour) -> RouteTable:
     """Remaining-journey attributes of every (path, position) under ``state``."""
     days = arc_days(net, behaviour.speed_km_per_day).astype(np.float64)
-    log_survive = days * np.log1p(-net.arc_death_hazard.astype(np.float64))
+    log_survive = days * np.log1p(-arc_hazards(net, behaviour)[0].astype(np.float64))
     stop = 1.0 - (1.0 - arc_stop_probability(net, state, behaviour)) * (1.0 - arc_visa_refusal(net))
     log_pass = np.log1p(-np.minimum(stop, 0.999999))
     legal = country_legal_chance(net, state, behaviour)

@@ -24,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
-out = Console()
+out = Console(soft_wrap=True)
 
 SUMMARY = ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths",
            "children_abandoned", "returns_home", "smuggling_revenue_usd", "status_resident", "status_in_transit",

@@ -56,6 +56,7 @@ class VectorModel(mesa.Model):
         self.cand_path, self.cand_pos = bh.candidates(net)
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
         self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
         self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
         self.home = net.node_index(sc.home)
         self.home_country = net.node_country[self.home]
@@ -183,7 +184,7 @@ class VectorModel(mesa.Model):
             return
         arc = net.path_arcs[pop.path[m], pop.pos[m]]
         alive = np.ones(m.size, bool)
-        hz = net.arc_death_hazard[arc]
+        hz = self.arc_death_hazard[arc]
         at_risk = np.flatnonzero(hz > 0)
         if at_risk.size:
             die = at_risk[bh.happens(hz[at_risk], rng.random(at_risk.size, dtype=np.float32))]
@@ -193,7 +194,7 @@ class VectorModel(mesa.Model):
                 self._set_status(m[die], DEAD)
                 self.people_at -= np.bincount(pop.node[m[die]], minlength=net.n_nodes)
                 alive[die] = False
-        ab = net.arc_abandon_hazard[arc]
+        ab = self.arc_abandon_hazard[arc]
         at_risk = np.flatnonzero((ab > 0) & pop.with_children[m] & alive)
         if at_risk.size:
             lost = at_risk[bh.happens(ab[at_risk], rng.random(at_risk.size, dtype=np.float32))]

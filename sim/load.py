@@ -37,15 +37,40 @@ def parse_scenario(data: dict, file: str | Path = "<scenario>") -> sc.Scenario:
 def load_scenario(path: str | Path, *, check_size: bool = True) -> sc.Scenario:
     """Read, validate and cross-check a scenario file; the network path becomes absolute."""
     path = Path(path)
-    data = read_yaml(path)
-    if isinstance(data.get("network"), str):
-        data["network"] = str((path.parent / data["network"]).resolve())
+    data = read_with_bases(path)
     scenario = parse_scenario(data, path)
     net = network_of(scenario)
     check_references(scenario, net, path)
     if check_size:
         check_memory(scenario, path)
     return scenario
+
+
+def read_with_bases(path: Path, _seen: tuple = ()) -> dict:
+    """A scenario mapping with its ``base:`` chain merged in (this file's keys win; lists are replaced).
+
+    Relative paths (``network``, ``base``) are resolved against the file that names them.
+    """
+    path = path.resolve()
+    if path in _seen:
+        raise ScenarioError(path, "base", "scenario files include each other in a loop")
+    data = read_yaml(path)
+    if isinstance(data.get("network"), str):
+        data["network"] = str((path.parent / data["network"]).resolve())
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError(path, "base", "expected the path of another scenario file")
+    return deep_merge(read_with_bases(path.parent / base, _seen + (path,)), data)
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """``override`` on top of ``base``, recursively for nested mappings."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def _known(file, key: str, value: str, names, what: str) -> None:

@@ -63,6 +63,13 @@ class PerceptionLag(Strict):
     shape: Positive = 2.0
 
 
+class HazardScale(Strict):
+    """Multipliers on the network's daily hazards (the network's values are partly assumptions)."""
+
+    death: NonNegative = 1.0
+    child_abandonment: NonNegative = 1.0
+
+
 class Behaviour(Strict):
     """How migrants decide and move; every number here is a calibration candidate."""
 
@@ -74,6 +81,7 @@ class Behaviour(Strict):
         }
     )
     perception_lag: PerceptionLag = PerceptionLag()
+    hazard_scale: HazardScale = HazardScale()
     detention_days: Annotated[int, Field(ge=1, le=3650)] = 30
     parole_eligible_share: Probability = 0.2  # share of US-bound migrants with a sponsor (parole)
     asylum_release_share: dict[AsylumMode, Probability] = Field(

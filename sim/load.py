@@ -1,6 +1,7 @@
 """From a scenario file to a checked scenario: shape (pydantic), then names against the network."""
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 from . import scenario as sc
 from .errors import ScenarioError, pydantic_errors
 from .network import Network, load_network
+from .outcomes import slug
 from .population import check_memory
 from .yamlio import read_yaml
 
@@ -74,10 +76,13 @@ def deep_merge(base: dict, override: dict) -> dict:
 
 
 def _known(file, key: str, value: str, names, what: str) -> None:
-    if value not in names:
-        close = [n for n in names if n.lower() == value.lower()]
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(names)[:12])}..."
-        raise ScenarioError(file, key, f"unknown {what} {value!r}{hint}")
+    """Raise if ``value`` is not one of ``names``, suggesting the closest spelling."""
+    if value in names:
+        return
+    plain = {slug(n): n for n in names}
+    close = [plain[m] for m in difflib.get_close_matches(slug(value), list(plain), n=1, cutoff=0.75)]
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(names))}"
+    raise ScenarioError(file, key, f"unknown {what} {value!r}{hint}")
 
 
 def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> None:

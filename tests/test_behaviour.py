@@ -1,0 +1,71 @@
+"""Properties of the choice model: probabilities are a distribution and respond the right way."""
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim import behaviour as bh
+from sim.scenario import Weights
+
+K = 5
+finite = st.floats(-50, 50, allow_nan=False, width=32)
+
+
+def attributes(draw_cost, draw_risk, k=K):
+    return dict(
+        dest_log_income=np.log(np.linspace(200, 2500, k, dtype=np.float32))[None, :],
+        dest_legal=np.full((1, k), 0.4, np.float32),
+        money_cost=draw_cost[None, :],
+        death_risk=draw_risk[None, :],
+        interception=np.full((1, k), 0.1, np.float32),
+        days=np.full((1, k), 10.0, np.float32),
+        available=np.ones((1, k), bool),
+        here_log_income=np.log(np.array([350.0], np.float32)),
+        here_legal=np.array([0.5], np.float32),
+        savings=np.array([800.0], np.float32),
+        with_children=np.array([False]),
+        settled=np.array([True]),
+    )
+
+
+@given(arrays(np.float32, (7, K), elements=finite), arrays(bool, (7, K)))
+def test_probabilities_sum_to_one(u, unavailable):
+    u = np.where(unavailable, -np.inf, u)
+    u = np.concatenate([np.zeros((7, 1), np.float32), u], axis=1)  # stay is always available
+    p = bh.choice_probabilities(u)
+    assert np.all(p >= 0)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    assert np.all(p[:, 1:][unavailable] == 0)
+
+
+costs = arrays(np.float32, K, elements=st.floats(0, 20000, width=32))
+risks = arrays(np.float32, K, elements=st.floats(0, 0.5, width=32))
+
+
+@settings(max_examples=200)
+@given(costs, risks, st.integers(0, K - 1), st.floats(1, 5000), st.floats(0.01, 0.5))
+def test_dearer_or_deadlier_route_is_never_more_likely(cost, risk, j, extra_fee, extra_risk):
+    w = Weights()
+    base = bh.choice_probabilities(bh.utilities(w, **attributes(cost, risk)))[0, j + 1]
+    dearer = cost.copy()
+    dearer[j] += extra_fee
+    deadlier = risk.copy()
+    deadlier[j] = min(1.0, deadlier[j] + extra_risk)
+    p_fee = bh.choice_probabilities(bh.utilities(w, **attributes(dearer, risk)))[0, j + 1]
+    p_risk = bh.choice_probabilities(bh.utilities(w, **attributes(cost, deadlier)))[0, j + 1]
+    assert p_fee <= base * (1 + 1e-5) + 1e-12
+    assert p_risk <= base * (1 + 1e-5) + 1e-12
+
+
+def test_choose_follows_probabilities():
+    rng = np.random.default_rng(0)
+    p = np.tile(np.array([[0.1, 0.6, 0.3]]), (100_000, 1))
+    picks = bh.choose(p, rng.random(100_000))
+    freq = np.bincount(picks, minlength=3) / picks.size
+    np.testing.assert_allclose(freq, [0.1, 0.6, 0.3], atol=0.01)
+
+
+def test_unavailable_route_is_never_chosen():
+    p = bh.choice_probabilities(np.array([[0.0, -np.inf, 2.0]], np.float32))
+    picks = bh.choose(np.repeat(p, 1000, axis=0), np.random.default_rng(1).random(1000))
+    assert not np.any(picks == 1)

@@ -131,6 +131,57 @@ def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
     return cand_path, cand_pos
 
 
+def route_utility(
+    w: Weights,
+    *,
+    dest_log_income: np.ndarray,
+    dest_legal: np.ndarray,
+    death_risk: np.ndarray,
+    interception: np.ndarray,
+    days: np.ndarray,
+) -> np.ndarray:
+    """The part of a route's utility that is the same for everyone who weighs it."""
+    return (
+        w.income * dest_log_income
+        + w.legal_status * dest_legal
+        - w.death_risk * death_risk
+        - w.interception * interception
+        - w.duration * days
+    ).astype(np.float32)
+
+
+def personal_utility(
+    w: Weights,
+    route_part: np.ndarray,  # [n, K] from route_utility
+    *,
+    money_cost: np.ndarray,  # [n, K]
+    death_risk: np.ndarray,  # [n, K]
+    available: np.ndarray,  # bool [n, K]
+    here_log_income: np.ndarray,  # [n]
+    here_legal: np.ndarray,  # [n]
+    savings: np.ndarray,  # [n]
+    with_children: np.ndarray,  # bool [n]
+    settled: np.ndarray,  # bool [n]: leaving a settled life costs `w.move`
+) -> np.ndarray:
+    """Add what depends on the migrant (here, savings, children); `stay` is column 0, fixed at 0.
+
+    Cost enters relative to savings; a route dearer than one's savings is not excluded (people
+    set off hoping to earn or borrow on the way) but those who cannot pay a leg stop there.
+    Unavailable candidates get -inf.
+    """
+    col = lambda a: np.asarray(a, dtype=np.float32)[:, None]  # noqa: E731
+    here = w.income * col(here_log_income) + w.legal_status * col(here_legal)
+    u = (
+        route_part
+        - here
+        - w.cost * money_cost / np.maximum(col(savings), 1.0)
+        - (w.death_risk * w.children_risk) * col(with_children) * death_risk
+        + w.move * col(settled)
+    )
+    u = np.where(available, u, -np.inf).astype(np.float32)
+    return np.concatenate([np.zeros((u.shape[0], 1), np.float32), u], axis=1)
+
+
 def utilities(
     w: Weights,
     *,
@@ -145,26 +196,18 @@ def utilities(
     here_legal: np.ndarray,  # [n]
     savings: np.ndarray,  # [n]
     with_children: np.ndarray,  # bool [n]
-    settled: np.ndarray,  # bool [n]: leaving a settled life costs `w.move`
+    settled: np.ndarray,  # bool [n]
 ) -> np.ndarray:
-    """Utility of staying (column 0, fixed at 0) and of each candidate; -inf if unavailable.
+    """Utility of staying (column 0, fixed at 0) and of each candidate route; -inf if unavailable.
 
-    Cost enters relative to savings; a route dearer than one's savings is not excluded (people
-    set off hoping to earn or borrow on the way) but those who cannot pay a leg stop there.
+    The sum of :func:`route_utility` and :func:`personal_utility`; the vectorised engine
+    precomputes the first per location and policy epoch.
     """
-    col = lambda a: np.asarray(a, dtype=np.float32)[:, None]  # noqa: E731
-    risk_aversion = w.death_risk * (1.0 + w.children_risk * col(with_children))
-    u = (
-        w.income * (dest_log_income - col(here_log_income))
-        + w.legal_status * (dest_legal - col(here_legal))
-        - w.cost * money_cost / np.maximum(col(savings), 1.0)
-        - risk_aversion * death_risk
-        - w.interception * interception
-        - w.duration * days
-        + w.move * col(settled)
-    )
-    u = np.where(available, u, -np.inf).astype(np.float32)
-    return np.concatenate([np.zeros((u.shape[0], 1), np.float32), u], axis=1)
+    route_part = route_utility(w, dest_log_income=dest_log_income, dest_legal=dest_legal,
+                               death_risk=death_risk, interception=interception, days=days)
+    return personal_utility(w, route_part, money_cost=money_cost, death_risk=death_risk, available=available,
+                            here_log_income=here_log_income, here_legal=here_legal, savings=savings,
+                            with_children=with_children, settled=settled)
 
 
 def choice_probabilities(u: np.ndarray) -> np.ndarray:

@@ -1,8 +1,8 @@
-"""A calendar of who acts on which day, so that settled migrants cost nothing on days they don't act.
+"""A calendar of agents due to act on a given day (end of detention, news of a policy change).
 
 Entries are kept in blocks of ``BLOCK`` days; a block is sorted into per-day lists only when the
-run reaches it. An agent may have stale entries (rescheduled since); callers filter them out
-against the agent's current ``next_review`` day.
+run reaches it, so scheduling costs little however far ahead. Callers check that an entry still
+applies (the agent may have moved on since).
 """
 from __future__ import annotations
 

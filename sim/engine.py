@@ -54,6 +54,7 @@ class VectorModel(mesa.Model):
         b = sc.behaviour
         self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
         self.cand_path, self.cand_pos = bh.candidates(net)
+        self._choice_sets()
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
         self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
         self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
@@ -72,7 +73,19 @@ class VectorModel(mesa.Model):
         self.people_at = np.bincount(self.pop.node, minlength=net.n_nodes).astype(np.int64)
         self._epoch = 0
         self._parole_left = 0
-        self._schedule_chunked(np.arange(self.pop.size, dtype=np.int32), first_day=0)
+
+    def _choice_sets(self) -> None:
+        """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
+        cp, cq = np.maximum(self.cand_path, 0), self.cand_pos
+        w = self.scenario.behaviour.weights
+        self.cand_available = self.cand_path >= 0
+        self.cand_route_utility = np.stack([bh.route_utility(
+            w, dest_log_income=tb.dest_log_income[cp], dest_legal=tb.dest_legal_chance[cp],
+            death_risk=tb.death_risk[cp, cq], interception=tb.interception[cp, cq], days=tb.days[cp, cq],
+        ) for tb in self.tables])
+        self.cand_cost = np.stack([tb.money_cost[cp, cq] for tb in self.tables])
+        self.cand_death = np.stack([tb.death_risk[cp, cq] for tb in self.tables])
+        self.legal_chance_at = np.stack([tb.country_legal_chance[self.net.node_country] for tb in self.tables])
 
     # --- Mesa interface ------------------------------------------------------------------------
 
@@ -127,20 +140,18 @@ class VectorModel(mesa.Model):
         self.pop.node[agents] = nodes
         self.people_at += np.bincount(self.pop.node[agents], minlength=n)
 
-    def _review_days(self, n: int, first_day: int) -> np.ndarray:
-        """Days of next reconsideration: geometric waiting times with the scenario's mean."""
+    def _reviewers(self) -> np.ndarray:
+        """Settled migrants who reconsider today.
+
+        Each settled migrant reconsiders on any day with probability 1 / reconsideration_days
+        (geometric waiting times). Drawing today's number from the binomial and then that many
+        distinct agents is the same distribution, at a cost proportional to those drawn.
+        """
+        n = self.pop.size
         p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
-        wait = self.rng_sim.geometric(p, size=n)
-        return np.minimum(first_day + wait - 1, np.iinfo(np.int16).max).astype(np.int16)
-
-    def _schedule(self, agents: np.ndarray, days: np.ndarray) -> None:
-        self.pop.next_review[agents] = days
-        self.calendar.schedule(agents, days)
-
-    def _schedule_chunked(self, agents: np.ndarray, first_day: int, chunk: int = 1 << 20) -> None:
-        for s in range(0, agents.size, chunk):
-            part = agents[s : s + chunk]
-            self._schedule(part, self._review_days(part.size, first_day))
+        k = self.rng_sim.binomial(n, p)
+        drawn = self.rng_sim.choice(n, size=k, replace=False).astype(np.int32)
+        return drawn[np.isin(self.pop.status[drawn], (RESIDENT, ARRIVED, RETURNED))]
 
     def _lags(self, n: int) -> np.ndarray:
         lag = self.scenario.behaviour.perception_lag
@@ -172,7 +183,7 @@ class VectorModel(mesa.Model):
         self.pop.legal[holders] = NO_STATUS
         self.rec.add(t, "tps_lost", holders.size)
         settled = holders[np.isin(self.pop.status[holders], (RESIDENT, ARRIVED, RETURNED))]
-        self._schedule(settled, (t + 1 + self._lags(settled.size)).astype(np.int16))
+        self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
 
     # --- daily movement ------------------------------------------------------------------------
 
@@ -251,7 +262,7 @@ class VectorModel(mesa.Model):
         if held.size:
             rec.add_by(rec.by_country, t, "detentions", country[response == DETAIN], size=len(net.countries))
             self._set_status(held, DETAINED)
-            self._schedule(held, np.full(held.size, t + self.scenario.behaviour.detention_days, np.int16))
+            self.calendar.schedule(held, np.full(held.size, t + self.scenario.behaviour.detention_days))
         sent = response == DEPORT
         if sent.any():
             self._deport(agents[sent], country[sent], t)
@@ -264,7 +275,6 @@ class VectorModel(mesa.Model):
         self._set_status(agents, RETURNED)
         self.pop.path[agents] = -1
         self.pop.legal[agents] = PERMIT  # citizens at home
-        self._schedule(agents, self._review_days(agents.size, t + 1))
 
     def _settle(self, agents: np.ndarray, t: int, last_mode: np.ndarray | None = None, stuck=False) -> None:
         """End of a journey (or a stop on the way): settled there, with a chance of legal status.
@@ -288,24 +298,19 @@ class VectorModel(mesa.Model):
         status = np.where(home, RETURNED, RESIDENT if stuck else ARRIVED)
         for s in (RETURNED, RESIDENT, ARRIVED):
             self._set_status(agents[status == s], s)
-        self._schedule(agents, self._review_days(agents.size, t + 1))
 
     # --- decisions -----------------------------------------------------------------------------
 
     def _review_settled(self, t: int) -> None:
-        """Settled migrants whose reconsideration day is today decide; detention ends in deportation."""
+        """Today's reconsiderations (drawn, or due after news of a policy) and ends of detention."""
         due = self.calendar.pop(t)
-        if due.size == 0:
-            return
-        due = np.unique(due[self.pop.next_review[due] == t])
-        self.pop.next_review[due] = -1
         status = self.pop.status[due]
         released = due[status == DETAINED]
         if released.size:
             country = self.net.node_country[self.pop.node[released]]
             self._deport(released, country, t)
-        settled = due[np.isin(status, (RESIDENT, ARRIVED, RETURNED))]
-        self._decide(settled, t, settled=True)
+        news = due[np.isin(status, (RESIDENT, ARRIVED, RETURNED))]
+        self._decide(np.union1d(news, self._reviewers()).astype(np.int32), t, settled=True)
 
     def _decide(self, agents: np.ndarray, t: int, settled: bool) -> None:
         """Logit choice among staying and each candidate route leaving the agent's location."""
@@ -315,38 +320,22 @@ class VectorModel(mesa.Model):
         node = pop.node[agents]
         epoch = self.timeline.epoch_of(t - self._lags(agents.size))
         cpath, cpos = self.cand_path[node], self.cand_pos[node]
-        ok = cpath >= 0
-        p, q, e = np.maximum(cpath, 0), cpos, epoch[:, None]
-        tab = self.tables
-        stack = lambda name: np.stack([getattr(tb, name) for tb in tab])  # noqa: E731
-        if not hasattr(self, "_stacked"):
-            self._stacked = {n: stack(n) for n in (
-                "money_cost", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
-                "country_legal_chance")}
-        st = self._stacked
-        legal_here = st["country_legal_chance"][epoch, net.node_country[node]]
         has_status = np.isin(pop.legal[agents], (PERMIT, TPS))
-        u = bh.utilities(
+        u = bh.personal_utility(
             self.scenario.behaviour.weights,
-            dest_log_income=st["dest_log_income"][e, p],
-            dest_legal=st["dest_legal_chance"][e, p],
-            money_cost=st["money_cost"][e, p, q],
-            death_risk=st["death_risk"][e, p, q],
-            interception=st["interception"][e, p, q],
-            days=st["days"][e, p, q],
-            available=ok,
+            self.cand_route_utility[epoch, node],
+            money_cost=self.cand_cost[epoch, node],
+            death_risk=self.cand_death[epoch, node],
+            available=self.cand_available[node],
             here_log_income=self.log_income_at[node],
-            here_legal=np.where(has_status, 1.0, legal_here),
+            here_legal=np.where(has_status, 1.0, self.legal_chance_at[epoch, node]),
             savings=pop.savings[agents],
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
         )
         pick = bh.choose(bh.choice_probabilities(u), rng.random(agents.size, dtype=np.float32))
         stay = pick == 0
-        if settled:
-            stayers = agents[stay]
-            self._schedule(stayers, self._review_days(stayers.size, t + 1))
-        else:
+        if not settled:
             self._settle(agents[stay], t, stuck=True)
         go = np.flatnonzero(~stay)
         if go.size == 0:
@@ -357,7 +346,6 @@ class VectorModel(mesa.Model):
         pop.pos[movers] = cpos[go, k]
         if settled:
             self.rec.add(t, "departures", movers.size)
-            pop.next_review[movers] = -1
             self._set_status(movers, IN_TRANSIT)
             keeps_status = pop.legal[movers] == ASYLUM_PENDING
             pop.legal[movers] = np.where(keeps_status, ASYLUM_PENDING, NO_STATUS)
@@ -447,4 +435,3 @@ class VectorModel(mesa.Model):
             pop.legal[board] = PERMIT
             pop.path[board] = -1
             self._set_status(board, RETURNED)
-            self._schedule(board, self._review_days(board.size, t + 1))

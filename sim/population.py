@@ -1,4 +1,4 @@
-"""The migrant population as a structure of arrays with small dtypes (about 16 bytes an agent)."""
+"""The migrant population as a structure of arrays with small dtypes (14 bytes an agent)."""
 from __future__ import annotations
 
 import os
@@ -17,8 +17,8 @@ SETTLED = (RESIDENT, ARRIVED, RETURNED)
 LEGAL = ("none", "permit", "tps", "asylum_pending")
 NO_STATUS, PERMIT, TPS, ASYLUM_PENDING = range(4)
 
-# bytes per agent at peak: the arrays below (16) + calendar entries (6) + set-up temporaries (~8)
-PEAK_BYTES_PER_AGENT = 32
+# bytes per agent at peak: the arrays below (14) + set-up temporaries (float32 draws, 4-8); see benchmarks/
+PEAK_BYTES_PER_AGENT = 24
 
 
 @dataclass
@@ -31,7 +31,6 @@ class Population:
     savings: np.ndarray  # float32 USD
     with_children: np.ndarray  # bool
     legal: np.ndarray  # uint8, index into LEGAL
-    next_review: np.ndarray  # int16: day of the next scheduled reconsideration, -1 if none
 
     @property
     def size(self) -> int:
@@ -84,7 +83,6 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         savings=np.empty(n, np.float32),
         with_children=np.empty(n, bool),
         legal=np.empty(n, np.uint8),
-        next_review=np.full(n, -1, np.int16),
     )
     start = 0
     for group, k in zip(scenario.population, counts):

@@ -1,0 +1,85 @@
+"""Vectorised engine throughput: agent-days per second and peak bytes per agent.
+
+Runs the baseline population over 2021-01-01 -> 2025-12-31 at several population sizes, each in a
+fresh process (so peak memory is that run's own), and prints one table.
+
+    .venv/bin/python benchmarks/engine.py                 # 1e5, 1e6 and the full population (scale 1)
+    .venv/bin/python benchmarks/engine.py --sizes 1e5 1e6
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "scenarios" / "baseline_2024.yaml"
+
+
+def five_year_scenario(agents: float | None):
+    """The baseline population and policies, moved to 2021-2025; ``agents`` None means scale 1."""
+    from sim.load import load_scenario
+
+    sc = load_scenario(BASELINE, check_size=False)
+    people = sum(g.people for g in sc.population)
+    start, end = sc.start.replace(year=2021), sc.end.replace(year=2025)
+    kept = [lv.model_copy(update={"date": start}) for lv in sc.policy.timeline if lv.date == sc.start]
+    scale = 1.0 if agents is None else max(people / agents, 1.0)
+    return sc.model_copy(update={"start": start, "end": end, "scale": scale,
+                                 "policy": sc.policy.model_copy(update={"timeline": kept})})
+
+
+def measure(agents: float | None) -> dict:
+    """One run in this process: wall time, agent-days/s, peak RSS growth per agent."""
+    import numpy as np  # noqa: F401  (imported before the baseline RSS reading)
+
+    from sim.engine import VectorModel
+
+    sc = five_year_scenario(agents)
+    VectorModel(sc.model_copy(update={"scale": 1e9, "population": sc.population[:1]}))  # warm caches
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    began = time.perf_counter()
+    model = VectorModel(sc)
+    built = time.perf_counter()
+    model.run()
+    done = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    n = model.pop.size
+    return {
+        "agents": n, "days": sc.days, "scale": round(sc.scale, 3),
+        "setup_s": round(built - began, 2), "run_s": round(done - built, 2), "wall_s": round(done - began, 2),
+        "agent_days_per_s": n * sc.days / (done - began),
+        "peak_bytes_per_agent": (peak - rss0) / n,
+        "state_bytes_per_agent": model.pop.nbytes() / n,
+        "departures": int(model.rec.flow["departures"].sum()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="*", default=["1e5", "1e6", "full"],
+                        help="agent counts, or 'full' for the whole population at scale 1")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(None if args.one == "full" else float(args.one))))
+        return
+    print(f"{'agents':>10} {'days':>5} {'setup s':>8} {'wall s':>7} {'agent-days/s':>14} "
+          f"{'peak B/agent':>13} {'state B/agent':>14} {'departures':>11}")
+    for size in args.sizes:
+        proc = subprocess.run([sys.executable, __file__, "--one", size], capture_output=True, text=True)
+        if proc.returncode:
+            print(f"{size}: failed\n{proc.stderr[-2000:]}")
+            continue
+        r = json.loads(proc.stdout)
+        print(f"{r['agents']:>10,} {r['days']:>5} {r['setup_s']:>8.2f} {r['wall_s']:>7.2f} "
+              f"{r['agent_days_per_s']:>14,.0f} {r['peak_bytes_per_agent']:>13.1f} "
+              f"{r['state_bytes_per_agent']:>14.1f} {r['departures']:>11,}")
+
+
+if __name__ == "__main__":
+    main()

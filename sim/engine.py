@@ -97,7 +97,8 @@ class VectorModel(mesa.Model):
         t = self.day
         self._enter_epoch(t)
         self._travel(t)
-        self._begin_arcs(self.waiting, t, from_waiting=True)
+        waiting, self.waiting = self.waiting, np.empty(0, np.int32)
+        self._decide(waiting, t, settled=False)
         self._review_settled(t)
         self._repatriation_flights(t)
         self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
@@ -375,10 +376,8 @@ class VectorModel(mesa.Model):
         keep[to_us[:n]] = False
         return movers[keep]
 
-    def _begin_arcs(self, agents: np.ndarray, t: int, from_waiting: bool = False) -> None:
-        """Set off on the next arc of the path: find a place, pay, start the countdown."""
-        if from_waiting:
-            self.waiting = np.empty(0, np.int32)
+    def _begin_arcs(self, agents: np.ndarray, t: int) -> None:
+        """Set off on the next arc of the path: find a place (else wait and reconsider tomorrow), pay, go."""
         if agents.size == 0:
             return
         pop, net, rec, rng = self.pop, self.net, self.rec, self.rng_sim
@@ -432,6 +431,8 @@ class VectorModel(mesa.Model):
             self._set_node(board, flight.destination)
             self.rec.add(t, "returns_home", board.size)
             self.rec.add(t, "returns_home_flight", board.size)
+            self.rec.add(t, "repatriation_flight_passengers", board.size)
+            self.rec.add(t, "repatriation_flight_demand", homebound.size)
             pop.legal[board] = PERMIT
             pop.path[board] = -1
             self._set_status(board, RETURNED)

@@ -32,6 +32,8 @@ FLOWS = (
     "returns_home_flight",  # on repatriation flights
     "returns_home_overland",
     "returns_home_deported",
+    "repatriation_flight_passengers",
+    "repatriation_flight_demand",  # migrants at a flight's origin on their way home that day
     "parole_entries",
     "stranded",  # could not pay the next segment and stopped there
     "visa_refusals",  # refused a visa or boarding for a flight, stayed put

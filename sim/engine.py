@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import behaviour as bh
 from .calendar import Calendar
+from .kernels import choose_routes
 from .load import load_scenario, network_of
 from .network import MODES
 from .outcomes import Recorder, arcs_table, daily_table, locations_table
@@ -320,21 +321,18 @@ class VectorModel(mesa.Model):
         pop, net, rng = self.pop, self.net, self.rng_sim
         node = pop.node[agents]
         epoch = self.timeline.epoch_of(t - self._lags(agents.size))
-        cpath, cpos = self.cand_path[node], self.cand_pos[node]
         has_status = np.isin(pop.legal[agents], (PERMIT, TPS))
-        u = bh.personal_utility(
+        pick = choose_routes(
             self.scenario.behaviour.weights,
-            self.cand_route_utility[epoch, node],
-            money_cost=self.cand_cost[epoch, node],
-            death_risk=self.cand_death[epoch, node],
-            available=self.cand_available[node],
+            (self.cand_route_utility, self.cand_cost, self.cand_death),
+            self.cand_available, epoch, node,
             here_log_income=self.log_income_at[node],
             here_legal=np.where(has_status, 1.0, self.legal_chance_at[epoch, node]),
             savings=pop.savings[agents],
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
+            uniform=rng.random(agents.size),
         )
-        pick = bh.choose(bh.choice_probabilities(u), rng.random(agents.size, dtype=np.float32))
         stay = pick == 0
         if not settled:
             self._settle(agents[stay], t, stuck=True)
@@ -343,8 +341,8 @@ class VectorModel(mesa.Model):
             return
         movers = agents[go]
         k = pick[go] - 1
-        pop.path[movers] = cpath[go, k]
-        pop.pos[movers] = cpos[go, k]
+        pop.path[movers] = self.cand_path[node[go], k]
+        pop.pos[movers] = self.cand_pos[node[go], k]
         if settled:
             self.rec.add(t, "departures", movers.size)
             self._set_status(movers, IN_TRANSIT)

@@ -1,0 +1,92 @@
+"""Route choice for many migrants at once: a fused numba loop, with the pure-numpy path as reference.
+
+Both compute :func:`sim.behaviour.personal_utility` on a location's precomputed candidates, the
+logit probabilities and the inverse-CDF pick of :func:`sim.behaviour.choose`; the numba loop
+does it row by row without (migrants x candidates) temporaries. ``tests/test_kernels.py``
+checks that they agree. Set ``MIGSIM_KERNEL=numpy`` to force the reference path.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import behaviour as bh
+from .scenario import Weights
+
+try:  # numba is optional: without it the numpy path runs, with the same results
+    from numba import njit
+except ImportError:  # pragma: no cover
+    njit = None
+
+KERNEL = "numba" if njit is not None and os.environ.get("MIGSIM_KERNEL", "numba") != "numpy" else "numpy"
+
+
+def choose_numpy(w: Weights, route_part, cost, death, available, here, savings, children, settled, uniform):
+    """Reference: utilities with stay in column 0, logit probabilities, inverse-CDF pick."""
+    u = bh.personal_utility(w, route_part, money_cost=cost, death_risk=death, available=available,
+                            here_log_income=here[0], here_legal=here[1], savings=savings,
+                            with_children=children, settled=settled)
+    return bh.choose(bh.choice_probabilities(u), uniform)
+
+
+if njit is not None:
+
+    @njit(cache=True, nogil=True)
+    def _choose_rows(route_table, cost_table, death_table, available_at, epoch, node, here, savings, children,
+                     settled, uniform, w_cost, w_child_death, w_move):  # pragma: no cover - compiled
+        n, k = epoch.size, route_table.shape[2]
+        picks = np.empty(n, np.int64)
+        u = np.empty(k + 1, np.float64)
+        for i in range(n):
+            route_part = route_table[epoch[i], node[i]]
+            cost = cost_table[epoch[i], node[i]]
+            death = death_table[epoch[i], node[i]]
+            available = available_at[node[i]]
+            s = max(savings[i], 1.0)
+            shift = -here[i] + (w_move if settled[i] else 0.0)
+            child = w_child_death if children[i] else 0.0
+            top = 0.0
+            u[0] = 0.0
+            for j in range(k):
+                if available[j]:
+                    v = route_part[j] + shift - w_cost * cost[j] / s - child * death[j]
+                    u[j + 1] = v
+                    if v > top:
+                        top = v
+                else:
+                    u[j + 1] = -np.inf
+            total = 0.0
+            for j in range(k + 1):
+                u[j] = np.exp(u[j] - top)
+                total += u[j]
+            target = uniform[i] * total
+            acc, pick = 0.0, 0
+            for j in range(k + 1):
+                acc += u[j]
+                if acc < target:
+                    pick = j + 1
+            picks[i] = min(pick, k)
+        return picks
+
+
+def choose_routes(w: Weights, tables, available_at, epoch, node, here_log_income, here_legal, savings,
+                  with_children, settled, uniform, kernel: str | None = None) -> np.ndarray:
+    """Index of each migrant's choice: 0 = stay, j = candidate j - 1.
+
+    ``tables`` = (route utility, money cost, death risk), each [epoch, location, candidate];
+    ``available_at`` [location, candidate]; the rest are per migrant.
+    """
+    route_table, cost_table, death_table = tables
+    if (kernel or KERNEL) == "numpy":
+        return choose_numpy(w, route_table[epoch, node], cost_table[epoch, node], death_table[epoch, node],
+                            available_at[node], (here_log_income, here_legal), savings, with_children, settled,
+                            uniform)
+    here = (w.income * np.asarray(here_log_income, np.float64)
+            + w.legal_status * np.asarray(here_legal, np.float64))
+    return _choose_rows(
+        route_table, cost_table, death_table, available_at, np.asarray(epoch, np.int64),
+        np.asarray(node, np.int64), here, np.asarray(savings, np.float64),
+        np.asarray(with_children, bool), np.asarray(settled, bool), np.asarray(uniform, np.float64),
+        float(w.cost), float(w.death_risk * w.children_risk), float(w.move),
+    )

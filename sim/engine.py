@@ -21,7 +21,7 @@ from .outcomes import Recorder, arcs_table, daily_table, locations_table
 from .policy import RESPONSES, compile_timeline
 from .population import (
     ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
-    STATUSES, TPS, initial_population,
+    STATUSES, TPS, TPS_LOST, initial_population,
 )
 from .scenario import Scenario
 
@@ -58,6 +58,7 @@ class VectorModel(mesa.Model):
         self._choice_sets()
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
         self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
         self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
         self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
         self.home = net.node_index(sc.home)
@@ -182,7 +183,7 @@ class VectorModel(mesa.Model):
     def _end_tps(self, t: int) -> None:
         """TPS holders lose status and reconsider once the news reaches them (a one-off scan)."""
         holders = np.flatnonzero(self.pop.legal == TPS).astype(np.int32)
-        self.pop.legal[holders] = NO_STATUS
+        self.pop.legal[holders] = TPS_LOST
         self.rec.add(t, "tps_lost", holders.size)
         settled = holders[np.isin(self.pop.status[holders], (RESIDENT, ARRIVED, RETURNED))]
         self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
@@ -228,6 +229,9 @@ class VectorModel(mesa.Model):
         crossing, north = net.arc_crossing[arc], net.arc_northbound[arc]
         rec.add(t, "darien_crossings_north", np.count_nonzero((crossing == DARIEN) & north))
         rec.add(t, "darien_crossings_south", np.count_nonzero((crossing == DARIEN) & ~north))
+        abroad = self.arc_international[arc]
+        rec.add(t, "border_crossings_north", np.count_nonzero(abroad & north))
+        rec.add(t, "border_crossings_south", np.count_nonzero(abroad & ~north))
 
         stopped = bh.happens(self.arc_intensity[arc], rng.random(agents.size, dtype=np.float32))
         us_border = crossing == US_BORDER
@@ -334,6 +338,7 @@ class VectorModel(mesa.Model):
             uniform=rng.random(agents.size),
         )
         stay = pick == 0
+        self._count_tps_choices(agents, node, pick, t)
         if not settled:
             self._settle(agents[stay], t, stuck=True)
         go = np.flatnonzero(~stay)
@@ -350,6 +355,19 @@ class VectorModel(mesa.Model):
             pop.legal[movers] = np.where(keeps_status, ASYLUM_PENDING, NO_STATUS)
         movers = self._take_parole(movers, t)
         self._begin_arcs(movers, t)
+
+    def _count_tps_choices(self, agents: np.ndarray, node: np.ndarray, pick: np.ndarray, t: int) -> None:
+        """What former TPS holders do at their first choice: stay without status, go home, move on."""
+        lost = np.flatnonzero(self.pop.legal[agents] == TPS_LOST)
+        if lost.size == 0:
+            return
+        stays = pick[lost] == 0
+        path = self.cand_path[node[lost], np.maximum(pick[lost] - 1, 0)]
+        home = ~stays & (self.path_end_country[path] == self.home_country)
+        self.rec.add(t, "tps_lost_stayed", np.count_nonzero(stays))
+        self.rec.add(t, "tps_lost_went_home", np.count_nonzero(home))
+        self.rec.add(t, "tps_lost_moved_on", np.count_nonzero(~stays & ~home))
+        self.pop.legal[agents[lost]] = NO_STATUS
 
     def _take_parole(self, movers: np.ndarray, t: int) -> np.ndarray:
         """Those heading for the US who qualify (a sponsor) enter on parole while the month's quota lasts."""

@@ -22,6 +22,8 @@ FLOWS = (
     "released_us_asylum",  # encounters released into the US to pursue asylum
     "darien_crossings_north",
     "darien_crossings_south",
+    "border_crossings_north",  # any international border, by direction (the southbound "reverse flow")
+    "border_crossings_south",
     "deaths",
     "children_abandoned",
     "interceptions",  # at any controlled crossing, the US border included
@@ -38,6 +40,9 @@ FLOWS = (
     "stranded",  # could not pay the next segment and stopped there
     "visa_refusals",  # refused a visa or boarding for a flight, stayed put
     "tps_lost",  # TPS holders whose status ended
+    "tps_lost_stayed",  # ... and at their first choice afterwards stayed without status
+    "tps_lost_went_home",
+    "tps_lost_moved_on",
     "smuggling_revenue_usd",
     "arrests_police_operation",  # as given by the operations on the timeline
 )

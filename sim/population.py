@@ -14,8 +14,8 @@ from .scenario import Scenario
 RESIDENT, IN_TRANSIT, DETAINED, ARRIVED, RETURNED, DEAD = range(6)
 STATUSES = ("resident", "in_transit", "detained", "arrived", "returned", "dead")
 SETTLED = (RESIDENT, ARRIVED, RETURNED)
-LEGAL = ("none", "permit", "tps", "asylum_pending")
-NO_STATUS, PERMIT, TPS, ASYLUM_PENDING = range(4)
+LEGAL = ("none", "permit", "tps", "asylum_pending", "tps_lost")
+NO_STATUS, PERMIT, TPS, ASYLUM_PENDING, TPS_LOST = range(5)  # TPS_LOST: no status, first choice not yet made
 
 # bytes per agent at peak: the arrays below (14) + set-up temporaries (float32 draws, 4-8); see benchmarks/
 PEAK_BYTES_PER_AGENT = 24

@@ -69,6 +69,8 @@ def test_tps_termination_raises_returns_and_onward_moves_from_the_us():
     assert 0.98 * 4000 * len(SEEDS) <= total(ended, "tps_lost") <= 4000 * len(SEEDS)  # a few left before
     assert total(ended, "departures") > 2 * max(total(kept, "departures"), 10)
     assert total(ended, "returns_home") >= total(kept, "returns_home")
+    choices = sum(total(ended, c) for c in ("tps_lost_stayed", "tps_lost_went_home", "tps_lost_moved_on"))
+    assert 0.9 * total(ended, "tps_lost") <= choices <= total(ended, "tps_lost")  # nearly all chose by day 90
 
 
 def test_flight_seats_cap_returns_exactly():

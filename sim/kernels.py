@@ -61,12 +61,13 @@ if njit is not None:
                 u[j] = np.exp(u[j] - top)
                 total += u[j]
             target = uniform[i] * total
-            acc, pick = 0.0, 0
-            for j in range(k + 1):
+            acc, pick = 0.0, k
+            for j in range(k + 1):  # first alternative whose cumulative weight reaches the target
                 acc += u[j]
-                if acc < target:
-                    pick = j + 1
-            picks[i] = min(pick, k)
+                if acc >= target:
+                    pick = j
+                    break
+            picks[i] = pick
         return picks
 
 

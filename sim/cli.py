@@ -124,6 +124,24 @@ def run(
     meta = result.meta
     out.print(f"{meta['agents']:,} agents x {meta['days']} days in {meta['runtime_seconds']:.1f} s; "
               f"written to {out_dir}")
+    if report:
+        out.print(f"report: {out_dir / 'report.html'}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@user_errors
+def report(
+    directory: Path = typer.Argument(..., help="Run directory written by `migsim run`."),
+    period: Optional[str] = typer.Option(None, "--period", metavar="YYYY-MM:YYYY-MM",
+                                         help="Months the flow map covers, e.g. 2024-06:2024-12 (default: the whole run)."),
+):
+    """Write the plotted report of a run directory: figures/ (PNG, SVG) and report.html."""
+    from .report import write_report
+
+    written = write_report(directory, period=period)
+    figures = sum(1 for p in written if p.suffix == ".png")
+    out.print(f"{figures} figures in {directory / 'figures'}", highlight=False)
+    out.print(f"report: {written[-1]}", highlight=False, soft_wrap=True)
 
 
 @app.command()

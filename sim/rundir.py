@@ -19,6 +19,9 @@ def atomic_dir(out: str | Path, force: bool = False):
         raise FileExistsError(f"{out} exists; pass --force to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # as mkdir would have made it, not mkdtemp's 0700
     try:
         yield tmp
     except BaseException:

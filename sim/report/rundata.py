@@ -1,0 +1,181 @@
+"""A run directory read back for reporting: scenario, provenance, tables, network, counterfactual."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from .. import scenario as sc
+from ..errors import ScenarioError, pydantic_errors
+from ..load import parse_scenario
+from ..network import NetworkFile
+from ..outcomes import slug
+from ..yamlio import read_yaml
+
+RUN_FILES = ("scenario.yaml", "run.json", "daily.parquet", "yearly.csv", "locations.parquet", "flows.parquet")
+
+
+@dataclass(frozen=True)
+class PolicyEvent:
+    """One dated policy change of the timeline, as a figure labels it."""
+
+    date: dt.date
+    label: str
+    end: dt.date | None = None  # police operations last until ``end``
+
+
+@dataclass(frozen=True)
+class Geography:
+    """What a report needs of the network: where each location is and what each segment is called."""
+
+    name: str
+    nodes: list[str]
+    node_country: list[str]  # country code of each location
+    node_lat: np.ndarray
+    node_lon: np.ndarray
+    node_kind: list[str]
+    segment_names: list[str]  # "A - B", as the outcome columns are named (slugged)
+    country_names: dict[str, str]  # code -> English name
+
+
+def read_geography(path: str | Path) -> Geography:
+    """The locations and segments of a network file (without the route search a run needs)."""
+    try:
+        rows = NetworkFile.model_validate(read_yaml(path))
+    except ValidationError as err:
+        raise pydantic_errors(path, err) from None
+    return Geography(
+        name=rows.name,
+        nodes=[loc.name for loc in rows.locations],
+        node_country=[loc.country for loc in rows.locations],
+        node_lat=np.array([loc.lat for loc in rows.locations]),
+        node_lon=np.array([loc.lon for loc in rows.locations]),
+        node_kind=[loc.kind for loc in rows.locations],
+        segment_names=[f"{s.source} - {s.target}" for s in rows.segments],
+        country_names={c.code: c.name for c in rows.countries},
+    )
+
+
+@dataclass
+class RunData:
+    """Everything a run report draws on, in people (revenue in USD)."""
+
+    directory: Path
+    scenario: sc.Scenario
+    meta: dict
+    daily: pd.DataFrame
+    yearly: pd.DataFrame
+    locations: pd.DataFrame
+    flows: pd.DataFrame
+    network: Geography
+    counterfactual: "RunData | None" = None
+    difference: pd.DataFrame | None = None
+
+    @property
+    def events(self) -> list[PolicyEvent]:
+        """Policy changes after the start day (those on the start day set the initial policy)."""
+        return policy_events(self.scenario)
+
+    @property
+    def segment_labels(self) -> dict[str, str]:
+        """Column slug of each segment -> ``Necoclí – Capurganá``."""
+        return {slug(n): n.replace(" - ", " – ") for n in self.network.segment_names}
+
+
+def is_run_directory(directory: Path) -> bool:
+    return (directory / "run.json").is_file() and (directory / "daily.parquet").is_file()
+
+
+def _network_path(scenario: sc.Scenario, directory: Path) -> str:
+    """The network file as recorded (absolute), else relative to the run directory."""
+    path = Path(scenario.network)
+    if not path.is_absolute():
+        path = (directory / path).resolve()
+    if not path.is_file():
+        raise ScenarioError(directory / "scenario.yaml", "network",
+                            f"network file {scenario.network} not found (needed for the map and countries)")
+    return str(path)
+
+
+def load_run(directory: str | Path, with_counterfactual: bool = True) -> RunData:
+    """Read a run directory written by ``migsim run``; a missing file is a ScenarioError naming it."""
+    directory = Path(directory)
+    for name in RUN_FILES:
+        if not (directory / name).is_file():
+            raise ScenarioError(directory / name, None, "missing: is this a run directory written by `migsim run`?")
+    scenario = parse_scenario(read_yaml(directory / "scenario.yaml"), directory / "scenario.yaml")
+    scenario = scenario.model_copy(update={"network": _network_path(scenario, directory)})
+    try:
+        meta = json.loads((directory / "run.json").read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ScenarioError(directory / "run.json", None, f"not valid JSON ({err.msg})") from None
+    run = RunData(
+        directory=directory,
+        scenario=scenario,
+        meta=meta,
+        daily=pd.read_parquet(directory / "daily.parquet"),
+        yearly=pd.read_csv(directory / "yearly.csv"),
+        locations=pd.read_parquet(directory / "locations.parquet"),
+        flows=pd.read_parquet(directory / "flows.parquet"),
+        network=read_geography(scenario.network),
+    )
+    sub = directory / "counterfactual"
+    if with_counterfactual and is_run_directory(sub):
+        run.counterfactual = load_run(sub, with_counterfactual=False)
+        if (directory / "difference.csv").is_file():
+            run.difference = pd.read_csv(directory / "difference.csv")
+    return run
+
+
+def _share(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def lever_label(lv) -> str:
+    """Short words for one timeline entry: ``PAN border control 60% (push back)``."""
+    kind = lv.lever
+    if kind == "border_control":
+        return f"{lv.country} border control {_share(lv.intensity)} ({lv.response.replace('_', ' ')})"
+    if kind == "smuggling_fee":
+        target = lv.network if lv.network is not None else " – ".join(lv.segment)
+        value = f"×{lv.multiplier:g}" if lv.multiplier is not None else f"${lv.fee_usd:,.0f}"
+        return f"{network_label(target)} fees {value}"
+    if kind == "asylum":
+        return f"US asylum {lv.mode}"
+    if kind == "tps":
+        return f"TPS {lv.status}"
+    if kind == "parole":
+        return "parole ended" if lv.monthly_quota == 0 else f"parole {lv.monthly_quota:,}/month"
+    if kind == "visa_bond":
+        return f"{lv.country} visa bond ${lv.bond_usd:,.0f}"
+    if kind == "police_operation":
+        return f"police operation vs {network_label(lv.network)}"
+    if kind == "repatriation_flight":
+        return f"flight {lv.origin} → {lv.destination} ({lv.seats:,} seats)"
+    return kind.replace("_", " ")
+
+
+def policy_events(scenario: sc.Scenario) -> list[PolicyEvent]:
+    """Timeline entries dated after ``start``, in date order."""
+    return [
+        PolicyEvent(lv.date, lever_label(lv), getattr(lv, "end", None))
+        for lv in scenario.policy.timeline
+        if lv.date > scenario.start
+    ]
+
+
+ACRONYMS = {"cjng": "CJNG"}
+SMALL_WORDS = {"de", "del", "la", "el", "y"}
+
+
+def network_label(name: str) -> str:
+    """``clan_del_golfo`` -> ``Clan del Golfo``; ``cjng`` -> ``CJNG``."""
+    if name in ACRONYMS:
+        return ACRONYMS[name]
+    words = name.replace("_", " ").split()
+    return " ".join(w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -11,6 +12,7 @@ from . import style
 from .rundata import RunData, network_label
 
 TOP_CATEGORIES = 8  # countries / segments beyond these are summed as "other"
+LEGEND_RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}  # outside the axes, clear of the policy labels
 
 
 @dataclass
@@ -68,14 +70,14 @@ def encounters(run: RunData) -> Plot:
     table = monthly(run.daily, ["encounters_us_border", "us_border_evasions"])
     left, width = style.month_bars(table.index)
     ax.bar(left, table["encounters_us_border"], width=width, align="edge", color="#b2182b", lw=0,
-           label="encounters (apprehended entering from Mexico)")
+           label="encounters\n(apprehended)")
     ax.bar(left, table["us_border_evasions"], width=width, align="edge", lw=0, color="#f4a582",
-           bottom=table["encounters_us_border"], label="crossings not apprehended")
+           bottom=table["encounters_us_border"], label="crossings not\napprehended")
     ax.set_title("Venezuelans reaching the US-Mexico border, per month")
     style.count_axis(ax, "people per month")
     _from_zero(ax, table.sum(axis=1))
     _timed(ax, run)
-    ax.legend(loc="upper left")
+    ax.legend(**LEGEND_RIGHT)
     total = run.daily["encounters_us_border"].sum()
     return Plot("encounters", "US-border encounters by month",
                 f"Encounters at the US-Mexico border: {total:,.0f} over the run. Dashed lines are the "
@@ -88,14 +90,14 @@ def darien(run: RunData) -> Plot:
     table = monthly(run.daily, ["darien_crossings_north", "darien_crossings_south"])
     x = table.index + pd.Timedelta(days=14)
     ax.plot(x, table["darien_crossings_north"], color=style.NORTH, lw=2, marker="o", ms=4,
-            label="northbound (Colombia → Panama)")
+            label="northbound\n(Colombia → Panama)")
     ax.plot(x, table["darien_crossings_south"], color=style.SOUTH, lw=2, marker="o", ms=4,
-            label="southbound (Panama → Colombia)")
+            label="southbound\n(Panama → Colombia)")
     ax.set_title("Darién Gap crossings by direction, per month")
     style.count_axis(ax, "people per month")
     _from_zero(ax, table.to_numpy())
     _timed(ax, run)
-    ax.legend(loc="upper left")
+    ax.legend(**LEGEND_RIGHT)
     north, south = table.sum()
     return Plot("darien", "Darién crossings north vs south",
                 f"Crossings of the Colombia-Panama frontier (jungle and boat): {north:,.0f} northbound, "
@@ -119,7 +121,7 @@ def deaths_by_segment(run: RunData) -> Plot:
             style.no_data(ax, f"no {outcome.replace('_', ' ')} recorded in this run")
         else:
             _stacked_bars(ax, table, labels)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="segment", title_fontsize=8.5)
+            ax.legend(**LEGEND_RIGHT, title="segment", title_fontsize=8.5)
             style.count_axis(ax, "people per month")
             _from_zero(ax, table.sum(axis=1))
         ax.set_title(title)
@@ -146,7 +148,7 @@ def people_by_country(run: RunData) -> Plot:
     _from_zero(ax, table.sum(axis=1))
     _timed(ax, run, "")
     handles, names = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), title="country",
+    ax.legend(handles[::-1], names[::-1], **LEGEND_RIGHT, title="country",
               title_fontsize=8.5)
     ax = axes[1, 0]
     change = table - table.iloc[0]
@@ -195,14 +197,14 @@ def people_by_status(run: RunData) -> Plot:
 def returns_home(run: RunData) -> Plot:
     fig, axes = style.figure(2, 1, height=6.4, sharex=True)
     ax = axes[0, 0]
-    parts = {"returns_home_overland": "overland", "returns_home_flight": "by air (incl. repatriation flights)",
+    parts = {"returns_home_overland": "overland", "returns_home_flight": "by air (repatriation\nflights included)",
              "returns_home_deported": "deported"}
     table = monthly(run.daily, parts)
     if table.to_numpy().sum() == 0:
         style.no_data(ax, "no returns home in this run")
     else:
         _stacked_bars(ax, table, parts)
-        ax.legend(loc="upper left")
+        ax.legend(**LEGEND_RIGHT)
         style.count_axis(ax, "people per month")
         _from_zero(ax, table.sum(axis=1))
     ax.set_title("Returns home to Venezuela by way of return, per month")
@@ -212,16 +214,33 @@ def returns_home(run: RunData) -> Plot:
     if not flights:
         style.no_data(ax, "no repatriation flights in this scenario's timeline")
     else:
-        daily = run.daily.set_index("date")["returns_home_flight"]
-        dates = pd.to_datetime([lv.date for lv in flights])
-        flown = [daily.get(d, 0.0) for d in dates]
-        ax.vlines(dates, 0, [lv.seats for lv in flights], color="#bbbbbb", lw=9, label="seats offered")
-        ax.vlines(dates, 0, flown, color="#1b7837", lw=5, label="people flown home that day")
-        ax.legend(loc="upper left")
+        seats = pd.Series([lv.seats for lv in flights], index=pd.to_datetime([lv.date for lv in flights]))
+        seats = seats.groupby(level=0).sum()
+        daily = run.daily.set_index("date")
+        passengers = "repatriation_flight_passengers" if "repatriation_flight_passengers" in daily \
+            else "returns_home_flight"  # runs written before passengers were counted
+        bars = [(seats, "seats offered", "#bdbdbd")]
+        if "repatriation_flight_demand" in daily:
+            bars.append((daily["repatriation_flight_demand"].reindex(seats.index, fill_value=0),
+                         "wanting to fly home at the origin", "#a6dba0"))
+        bars.append((daily[passengers].reindex(seats.index, fill_value=0), "flown home", "#1b7837"))
+        day = mdates.date2num(seats.index.to_pydatetime())
+        width = max(run.scenario.days / 90, 1.0)
+        for k, (values, label, colour) in enumerate(bars):
+            offset = (k - (len(bars) - 1) / 2) * width
+            ax.bar(day + offset, values.to_numpy(), width=width, color=colour, label=label, lw=0)
+        flown = bars[-1][0]
+        for x, n_seats, n_flown in zip(day, seats, flown):
+            ax.annotate(f"{n_seats:,.0f} seats\n{n_flown:,.0f} flown", (x, n_seats), xytext=(0, 4),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5, color=style.INK)
+        ax.legend(**LEGEND_RIGHT)
         style.count_axis(ax, "people")
-        _from_zero(ax, [lv.seats for lv in flights] + flown)
+        _from_zero(ax, np.concatenate([b[0].to_numpy() for b in bars]))
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high * 1.25)  # room for the numbers above the bars
     ax.set_title("Repatriation flights: seats and passengers")
-    _timed(ax, run, "date")
+    style.date_axis(ax, run.scenario.start, run.scenario.end, "date")
+    style.policy_lines(ax, run.events, label=False)
     total = run.daily["returns_home"].sum()
     return Plot("returns_home", "Returns home and flights",
                 f"{total:,.0f} returns home over the run. Repatriation flights carry those at the origin who "
@@ -236,7 +255,7 @@ def smuggling_revenue(run: RunData) -> Plot:
         style.no_data(ax, "no smuggling fees paid in this run")
     else:
         _stacked_bars(ax, table, {c: network_label(c) for c in table.columns})
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="criminal network", title_fontsize=8.5)
+        ax.legend(**LEGEND_RIGHT, title="criminal network", title_fontsize=8.5)
         style.usd_axis(ax, "USD per month")
         _from_zero(ax, table.sum(axis=1))
     ax.set_title("Smuggling revenue by criminal network, per month")

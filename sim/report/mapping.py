@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,9 @@ def _extent(lats, lons, margin: float = 3.0) -> tuple[float, float, float, float
 
 
 def _basemap(ax, extent):
-    from mpl_toolkits.basemap import Basemap  # imported here: it takes a moment and only the map needs it
+    with warnings.catch_warnings():  # basemap's compiled part warns about numpy's ndarray size; harmless
+        warnings.filterwarnings("ignore", message="numpy.ndarray size changed", category=RuntimeWarning)
+        from mpl_toolkits.basemap import Basemap  # imported here: it takes a moment and only the map needs it
 
     south, north, west, east = extent
     m = Basemap(projection="merc", llcrnrlat=south, urcrnrlat=north, llcrnrlon=west, urcrnrlon=east,
@@ -158,14 +161,24 @@ def _draw_locations(ax, m, run: RunData, table: pd.DataFrame, extent, labels: in
                     color=style.INK, path_effects=halo, zorder=5)
 
 
-def _legend(ax, busiest: float) -> None:
+def _legend(ax, busiest: float, below: bool = False) -> None:
+    """Colours by direction and two reference widths; inside the map, or under it."""
     handles = [Line2D([], [], color=COLOURS[d], lw=3, label=f"{d}bound" if d != "other" else "east-west / local")
                for d in ("north", "south", "other")]
     for people in sorted({float(f"{busiest:.1g}"), float(f"{busiest / 10:.1g}")}, reverse=True):
         handles.append(Line2D([], [], color=style.OTHER, lw=float(_width(people, busiest)),
                               label=f"{people:,.0f} people"))
-    ax.legend(handles=handles, loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="#cccccc",
-              title="direction / people", title_fontsize=7.5)
+    where = {"loc": "upper left", "bbox_to_anchor": (0.0, -0.08)} if below else {"loc": "lower left"}
+    ax.legend(handles=handles, fontsize=8, frameon=not below, framealpha=0.9, edgecolor="#cccccc",
+              title="direction, people in the period", title_fontsize=8, **where)
+
+
+def _height(extent, width_inches: float) -> float:
+    """Figure height (inches) that fits a Mercator map of ``extent`` drawn ``width_inches`` wide."""
+    south, north, west, east = extent
+    y = np.log(np.tan(np.pi / 4 + np.radians([south, north]) / 2))
+    aspect = (y[1] - y[0]) / np.radians(east - west)
+    return float(np.clip(width_inches * aspect + 0.6, 4.5, 9.5))
 
 
 def _main_extent(table: pd.DataFrame, gap_degrees: float = 30.0):
@@ -214,17 +227,19 @@ def flow_map(run: RunData, period: Period) -> Plot:
     main = _main_extent(table)
     busiest = float(table["people"].max())
     if main is None:
-        fig, axes = style.figure(height=7.5)
+        fig, axes = style.figure(height=_height(whole, style.WIDTH * 0.9))
         _panel(axes[0, 0], run, table, whole, busiest, LABELLED)
         _legend(axes[0, 0], busiest)
-        axes[0, 0].set_title(f"Movements between locations, {period.label}")
     else:
-        fig, axes = style.figure(1, 2, height=7.5, width_ratios=(1.35, 1))
+        share = 1.4 / 2.4
+        fig, axes = style.figure(1, 2, height=_height(main, style.WIDTH * 0.85 * share), width_ratios=(1.4, 1))
         _panel(axes[0, 0], run, table, main, busiest, LABELLED)
-        _legend(axes[0, 0], busiest)
-        axes[0, 0].set_title(f"Movements between locations, {period.label}")
-        _panel(axes[0, 1], run, table, whole, busiest, LABELLED // 3)
-        axes[0, 1].set_title("All movements, long-haul routes included", fontsize=9.5)
+        overview = axes[0, 1]
+        _panel(overview, run, table, whole, busiest, LABELLED // 3)
+        overview.set_anchor("N")
+        overview.set_title("All movements, long-haul routes included", fontsize=9.5)
+        _legend(overview, busiest, below=True)
+    axes[0, 0].set_title(f"Movements between locations, {period.label}")
     moved = table["people"].sum()
     by_dir = table.groupby("direction")["people"].sum()
     return Plot("flow_map", f"Flow map, {period.label}",

@@ -132,6 +132,9 @@ def load_run(directory: str | Path, with_counterfactual: bool = True) -> RunData
     return run
 
 
+NBSP = "\u00a0"  # keeps "(push back)" on one line when a label wraps
+
+
 def _share(x: float) -> str:
     return f"{x:.0%}"
 
@@ -140,7 +143,7 @@ def lever_label(lv) -> str:
     """Short words for one timeline entry: ``PAN border control 60% (push back)``."""
     kind = lv.lever
     if kind == "border_control":
-        return f"{lv.country} border control {_share(lv.intensity)} ({lv.response.replace('_', ' ')})"
+        return f"{lv.country} border control {_share(lv.intensity)} ({lv.response.replace('_', NBSP)})"
     if kind == "smuggling_fee":
         target = lv.network if lv.network is not None else " – ".join(lv.segment)
         value = f"×{lv.multiplier:g}" if lv.multiplier is not None else f"${lv.fee_usd:,.0f}"
@@ -156,7 +159,7 @@ def lever_label(lv) -> str:
     if kind == "police_operation":
         return f"police operation vs {network_label(lv.network)}"
     if kind == "repatriation_flight":
-        return f"flight {lv.origin} → {lv.destination} ({lv.seats:,} seats)"
+        return f"flight {lv.origin} → {lv.destination} ({lv.seats:,}{NBSP}seats)"
     return kind.replace("_", " ")
 
 

@@ -111,8 +111,8 @@ def month_bars(index: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     return left, widths * 0.85
 
 
-LABEL_CHARS = 30  # policy labels wrap after this many characters
-LABEL_POINTS = 7.5
+LABEL_CHARS = 28  # policy labels wrap after this many characters
+LABEL_POINTS = 7.0
 
 
 def policy_lines(ax, events, label: bool = True) -> None:
@@ -133,19 +133,20 @@ def policy_lines(ax, events, label: bool = True) -> None:
         if label:
             text = "\n".join(textwrap.wrap("; ".join(labels), LABEL_CHARS))
             longest = max(longest, max(len(line) for line in text.splitlines()))
-            ax.text(x, 0.985, text, transform=ax.get_xaxis_transform(), rotation=90, ha="right", va="top",
-                    fontsize=LABEL_POINTS, color=EVENT, clip_on=True, linespacing=1.1,
-                    bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.annotate(text, (mdates.date2num(x), 0.985), xycoords=ax.get_xaxis_transform(), xytext=(-2.5, 0),
+                        textcoords="offset points", rotation=90, ha="right", va="top", fontsize=LABEL_POINTS,
+                        color=EVENT, annotation_clip=True, linespacing=1.1,
+                        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
     if longest:
         _room_for_labels(ax, longest)
 
 
 def _room_for_labels(ax, chars: int) -> None:
-    """Raise the top of the y-axis so labels of ``chars`` characters clear the data (at most half the axes)."""
+    """Raise the top of the y-axis so labels of ``chars`` characters clear the data (using at most 40% of it)."""
     fig = ax.get_figure()
     axes_px = ax.get_position().height * fig.get_figheight() * 72  # in points
     label = chars * LABEL_POINTS * 0.58 + 8
-    share = min(label / max(axes_px, 1), 0.5)
+    share = min(label / max(axes_px, 1), 0.4)
     low, high = ax.get_ylim()
     if high > low:
         ax.set_ylim(low, low + (high - low) / (1 - share))
@@ -153,7 +154,8 @@ def _room_for_labels(ax, chars: int) -> None:
 
 def no_data(ax, message: str) -> None:
     """Say so in the panel rather than drawing an empty frame."""
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=MUTED, fontsize=10)
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=MUTED, fontsize=10,
+            zorder=10, bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": GRID})
     ax.set_yticks([])
 
 

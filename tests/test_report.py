@@ -175,3 +175,17 @@ def test_period_parsing():
     assert parse_period("2023-06:2024-02", start, end).label == "Jan 2024 – Feb 2024"  # clipped to the run
     with pytest.raises(ScenarioError, match="--period"):
         parse_period("June", start, end)
+
+
+def test_same_run_same_figure_bytes(run_dir, tmp_path):
+    from sim.report import figures, style
+    from sim.report.rundata import load_run
+
+    run = load_run(run_dir[0])
+    saved = []
+    for k in range(2):
+        (tmp_path / str(k)).mkdir()
+        with style.report_style():
+            saved.append(style.save(figures.encounters(run).figure, tmp_path / str(k), "encounters"))
+    for first, second in zip(*saved):
+        assert first.read_bytes() == second.read_bytes()

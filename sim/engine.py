@@ -156,6 +156,11 @@ class VectorModel(mesa.Model):
         drawn = self.rng_sim.choice(n, size=k, replace=False).astype(np.int32)
         return drawn[np.isin(self.pop.status[drawn], (RESIDENT, ARRIVED, RETURNED))]
 
+    def _agents_for(self, people: float) -> int:
+        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
+        whole, part = divmod(people / self.scenario.scale, 1.0)
+        return int(whole) + int(self.rng_sim.random() < part)
+
     def _lags(self, n: int) -> np.ndarray:
         lag = self.scenario.behaviour.perception_lag
         return bh.perception_lag(self.rng_sim, n, lag.mean_days, lag.shape)
@@ -438,7 +443,7 @@ class VectorModel(mesa.Model):
                 (pop.node[travelling] == flight.origin)
                 & (self.path_end_country[pop.path[travelling]] == self.home_country)
             ]
-            seats = int(flight.seats // self.scenario.scale)
+            seats = self._agents_for(flight.seats)
             board = self.rng_sim.permutation(homebound)[:seats]
             if board.size == 0:
                 continue

@@ -1,4 +1,4 @@
-"""The ``migsim`` command line: run, validate and describe scenarios.
+"""The ``migsim`` command line: run, validate and describe scenarios; sweep and analyse them.
 
 Bad input ends with one line ``FILE: KEY: what is wrong`` on stderr and exit code 2.
 """
@@ -161,6 +161,35 @@ def schema():
     from .scenario import Scenario
 
     sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+@user_errors
+def sweep(
+    sweep_file: Path = typer.Argument(..., help="Sweep YAML file (see scenarios/sweeps/)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Sweep directory [default: results/sweeps/<file name>]."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local worker processes [default: all cores]."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run again the runs stored with an error."),
+    force: bool = typer.Option(False, "--force", help="Discard the runs stored in the directory and start over."),
+):
+    """Run a parameter sweep; stop it at any time and run the same command to resume."""
+    from .sweep.cli_view import run_with_progress
+
+    out_dir = out_dir or Path("results") / "sweeps" / sweep_file.stem
+    run_with_progress(sweep_file, out_dir, workers, scheduler, force, retry_failed, console, out)
+
+
+@app.command()
+@user_errors
+def sensitivity(
+    sweep_dir: Path = typer.Argument(..., help="Directory written by `migsim sweep`."),
+    method: str = typer.Option("sobol", "--method", help="sobol (saltelli design) or morris (morris design)."),
+):
+    """Sensitivity indices of each kept outcome to each swept parameter: table, CSV and chart."""
+    from .sweep.cli_view import show_sensitivity
+
+    show_sensitivity(sweep_dir, method, out)
 
 
 def main():  # pragma: no cover

@@ -1,0 +1,142 @@
+"""The sweep directory: what was planned and every finished run, safe to kill at any moment.
+
+    DIR/sweep.yaml        the sweep file as given
+    DIR/plan.json         the resolved sweep and base scenario (what a resumed sweep must match)
+    DIR/design.parquet    the design points
+    DIR/runs/run-pPPPPPPP-rRRRR.parquet   one row per finished run (a Parquet dataset)
+
+Each run file is written under a temporary dot-name and renamed into place, so a file either is
+complete or does not exist; its name is its (point, replicate), so a run is never stored twice.
+``pandas.read_parquet("DIR/runs")`` reads them all (dot-files are skipped).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import ScenarioError
+from .spec import SweepPlan
+
+RUN_FILE = re.compile(r"^run-p(\d+)-r(\d+)\.parquet$")
+ARROW_TYPES = {"number": pa.float64(), "integer": pa.int64(), "date": pa.date32(), "text": pa.string(),
+               "bool": pa.bool_()}
+
+
+def plan_record(plan: SweepPlan) -> dict:
+    """What identifies a sweep: the resolved sweep file and base scenario."""
+    return {"sweep": plan.sweep.model_dump(mode="json"), "base": plan.base_doc,
+            "outcome_columns": list(plan.outcome_columns),
+            "parameters": {p.label: p.kind for p in plan.parameters}}
+
+
+def run_schema(plan: SweepPlan) -> pa.Schema:
+    """The same columns in every run file, failed or not, so the files read as one dataset."""
+    fields = [pa.field("point", pa.int64()), pa.field("replicate", pa.int64()), pa.field("seed", pa.int64())]
+    fields += [pa.field(p.label, ARROW_TYPES[p.kind]) for p in plan.parameters]
+    fields += [pa.field(c, pa.float64()) for c in plan.outcome_columns]
+    fields += [pa.field("runtime_seconds", pa.float64()), pa.field("error", pa.string())]
+    return pa.schema(fields)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write_table(path: Path, table: pa.Table) -> None:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    _atomic_write_bytes(path, sink.getvalue().to_pybytes())
+
+
+def open_store(out: str | Path, plan: SweepPlan, design: pd.DataFrame, sweep_text: str,
+               force: bool = False) -> Path:
+    """Create the sweep directory, or reopen it to resume the same sweep (``force`` starts over)."""
+    out = Path(out)
+    record = plan_record(plan)
+    plan_file = out / "plan.json"
+    if out.exists() and any(out.iterdir()):
+        if not plan_file.is_file():
+            raise ScenarioError(out, None, "exists and is not a sweep directory; choose another --out")
+        if force:
+            shutil.rmtree(out / "runs", ignore_errors=True)
+            for name in ("plan.json", "design.parquet", "sweep.yaml", "sensitivity.csv", "sensitivity.png"):
+                (out / name).unlink(missing_ok=True)
+        else:
+            stored = json.loads(plan_file.read_text(encoding="utf-8"))
+            if stored != json.loads(json.dumps(record, default=str)):
+                raise ScenarioError(out, None, "holds a different sweep (the sweep file or its base scenario "
+                                    "changed); use another --out, or --force to start over")
+    out.mkdir(parents=True, exist_ok=True)
+    clean_partial(out)
+    if not (out / "design.parquet").is_file():  # plan first, design last: a store is complete once it has both
+        _atomic_write_bytes(plan_file, (json.dumps(record, indent=1, default=str) + "\n").encode("utf-8"))
+        _atomic_write_bytes(out / "sweep.yaml", sweep_text.encode("utf-8"))
+        _atomic_write_table(out / "design.parquet", pa.Table.from_pandas(design, preserve_index=False))
+    (out / "runs").mkdir(exist_ok=True)
+    return out
+
+
+def clean_partial(out: Path) -> None:
+    """Remove temporary files left by a sweep killed while writing (never read as runs)."""
+    for d in (out, out / "runs"):
+        for f in (d.glob(".*.tmp") if d.is_dir() else ()):
+            f.unlink(missing_ok=True)
+
+
+def read_design(out: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(out) / "design.parquet")
+
+
+def read_plan(out: str | Path) -> dict:
+    path = Path(out) / "plan.json"
+    if not path.is_file():
+        raise ScenarioError(out, None, "not a sweep directory (no plan.json); run `migsim sweep` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def run_path(out: Path, point: int, replicate: int) -> Path:
+    return Path(out) / "runs" / f"run-p{point:07d}-r{replicate:04d}.parquet"
+
+
+def write_run(out: Path, row: dict, schema: pa.Schema) -> Path:
+    """Store one finished run (atomically; a repeat of the same run replaces it)."""
+    table = pa.Table.from_pylist([{name: row.get(name) for name in schema.names}], schema=schema)
+    path = run_path(out, int(row["point"]), int(row["replicate"]))
+    _atomic_write_table(path, table)
+    return path
+
+
+def stored_runs(out: str | Path) -> set[tuple[int, int]]:
+    """(point, replicate) of every stored run, read from the file names."""
+    found = set()
+    for f in (Path(out) / "runs").iterdir():
+        m = RUN_FILE.match(f.name)
+        if m:
+            found.add((int(m.group(1)), int(m.group(2))))
+    return found
+
+
+def read_runs(out: str | Path) -> pd.DataFrame:
+    """Every stored run, one row each, ordered by point and replicate."""
+    files = sorted(f for f in (Path(out) / "runs").iterdir() if RUN_FILE.match(f.name))
+    if not files:
+        return pd.DataFrame()
+    table = pa.concat_tables([pq.read_table(f) for f in files])
+    return table.to_pandas().sort_values(["point", "replicate"], kind="stable").reset_index(drop=True)

@@ -72,22 +72,24 @@ def analyse(sweep_dir: str | Path, method: str = "sobol") -> pd.DataFrame:
     if method not in METHOD_DESIGN:
         raise ScenarioError(None, "--method", f"unknown method {method!r}; choose sobol or morris")
     plan = read_plan(sweep_dir)
+    return indices(plan, read_design(sweep_dir), read_runs(sweep_dir), method, str(sweep_dir))
+
+
+def indices(plan: dict, design: pd.DataFrame, runs: pd.DataFrame, method: str, where="<sweep>") -> pd.DataFrame:
+    """Sobol or Morris indices from a sweep's plan record, design points and stored runs."""
     spec = plan["sweep"]
     design_method = spec["design"]["method"]
     if design_method != METHOD_DESIGN[method]:
-        raise ScenarioError(sweep_dir, "design.method", f"{method} indices need a {METHOD_DESIGN[method]} design; "
+        raise ScenarioError(where, "design.method", f"{method} indices need a {METHOD_DESIGN[method]} design; "
                             f"this sweep used {design_method}")
     names = list(plan["parameters"])
     outcomes = plan["outcome_columns"]
-    design = read_design(sweep_dir)
-    runs = read_runs(sweep_dir)
-    means = point_means(runs, len(design), outcomes, str(sweep_dir))
+    means = point_means(runs, len(design), outcomes, where)
     outputs = {o: means[o].to_numpy() for o in outcomes}
     if method == "sobol":
         return sobol_table(outputs, names, spec["design"]["second_order"], seed=spec["seed"])
     unit = design[[f"u_{n}" for n in names]].to_numpy()
     return morris_table(unit, outputs, names, spec["design"]["levels"], seed=spec["seed"])
-
 
 def bar_chart(table: pd.DataFrame, path: Path, title: str) -> None:
     """One panel per outcome: bars per parameter (S1 and ST, or mu*) with confidence intervals."""

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ScenarioError, pydantic_errors
 from ..load import check_references, load_scenario, network_of, parse_scenario
@@ -42,20 +42,29 @@ class Parameter(Strict):
     levels: Annotated[int, Field(ge=2, le=1000)] | None = None  # grid points across a range (grid design)
     integer: bool = False  # round sampled numbers to whole numbers (e.g. a monthly quota)
 
-    @model_validator(mode="after")
-    def _one_kind(self):
-        if (self.range is None) == (self.values is None):
-            raise ValueError("give exactly one of `range: [low, high]` or `values: [...]`")
-        if self.range is not None:
-            lo, hi = self.range
+    @field_validator("range")
+    @classmethod
+    def _ordered(cls, rng):
+        if rng is not None:
+            lo, hi = rng
             if isinstance(lo, dt.date) != isinstance(hi, dt.date):
                 raise ValueError("`range` mixes a date and a number")
             if not lo < hi:
-                raise ValueError(f"`range` low ({lo}) must be below high ({hi})")
-        if self.values is not None:
-            kinds = {_kind(v) for v in self.values}
-            if len(kinds) > 1:
-                raise ValueError(f"`values` mixes kinds ({', '.join(sorted(kinds))}); use one kind")
+                raise ValueError(f"low ({lo}) must be below high ({hi})")
+        return rng
+
+    @field_validator("values")
+    @classmethod
+    def _one_kind_of_value(cls, values):
+        kinds = {_kind(v) for v in values or ()}
+        if len(kinds) > 1:
+            raise ValueError(f"`values` mixes kinds ({', '.join(sorted(kinds))}); use one kind")
+        return values
+
+    @model_validator(mode="after")
+    def _range_or_values(self):
+        if (self.range is None) == (self.values is None):
+            raise ValueError("give exactly one of `range: [low, high]` or `values: [...]`")
         return self
 
     @property
@@ -117,14 +126,20 @@ class Design(Strict):
     second_order: bool = False
     levels: Annotated[int, Field(ge=2, le=100)] = 4  # morris grid levels
 
+    @field_validator("samples")
+    @classmethod
+    def _samples(cls, samples, info):
+        method = info.data.get("method")
+        if method == "grid" and samples is not None:
+            raise ValueError("a grid takes no `samples`; set `levels` on each parameter with a range")
+        if method == "saltelli" and samples is not None and samples & (samples - 1):
+            raise ValueError(f"must be a power of 2 for saltelli (e.g. {1 << samples.bit_length()})")
+        return samples
+
     @model_validator(mode="after")
-    def _samples(self):
+    def _needs_samples(self):
         if self.method != "grid" and self.samples is None:
             raise ValueError(f"`samples` is required for the {self.method} design")
-        if self.method == "grid" and self.samples is not None:
-            raise ValueError("a grid takes no `samples`; set `levels` on each parameter with a range")
-        if self.method == "saltelli" and self.samples & (self.samples - 1):
-            raise ValueError(f"`samples` must be a power of 2 for saltelli (e.g. {1 << self.samples.bit_length()})")
         return self
 
 
@@ -148,10 +163,6 @@ class Sweep(Strict):
         dup = sorted({x for x in labels if labels.count(x) > 1})
         if dup:
             raise ValueError(f"parameter names must differ; repeated: {', '.join(dup)}")
-        if self.design.method == "grid":
-            for i, p in enumerate(self.parameters):
-                if p.range is not None and p.levels is None:
-                    raise ValueError(f"parameters[{i}] ({p.label}): a grid needs `levels` for a range")
         return self
 
 
@@ -177,7 +188,13 @@ def load_sweep(path: str | Path) -> SweepPlan:
     try:
         sweep = Sweep.model_validate(data)
     except ValidationError as err:
-        raise pydantic_errors(path, err) from None
+        bad = pydantic_errors(path, err)
+        raise ScenarioError(path, bad.key, bad.message.replace("Value error, ", "")) from None
+    if sweep.design.method == "grid":
+        for i, p in enumerate(sweep.parameters):
+            if p.range is not None and p.levels is None:
+                raise ScenarioError(path, f"parameters[{i}].levels", "a grid needs `levels` (how many values "
+                                    "across the range)")
     base_path = (path.parent / sweep.base).resolve()
     if not base_path.is_file():
         raise ScenarioError(path, "base", f"scenario file not found: {base_path}")

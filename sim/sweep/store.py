@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..errors import ScenarioError
@@ -138,5 +139,5 @@ def read_runs(out: str | Path) -> pd.DataFrame:
     files = sorted(f for f in (Path(out) / "runs").iterdir() if RUN_FILE.match(f.name))
     if not files:
         return pd.DataFrame()
-    table = pa.concat_tables([pq.read_table(f) for f in files])
+    table = ds.dataset([str(f) for f in files], format="parquet").to_table()
     return table.to_pandas().sort_values(["point", "replicate"], kind="stable").reset_index(drop=True)

@@ -83,6 +83,13 @@ def show_sensitivity(sweep_dir: Path, method: str, out: Console) -> None:
                      *(_fmt(rec[c], method) for c in cols), end_section=False)
         last = rec["outcome"]
     out.print(view)
+    from .sensitivity import unresolved
+
+    vague = unresolved(table)
+    if vague:
+        out.print(f"[yellow]note:[/] confidence intervals wider than 0.25 for {', '.join(vague)}: the indices are "
+                  "mostly sampling and run-to-run noise there; raise design.samples or replicates, or lower the "
+                  "scale (people per agent), before reading them")
     out.print(f"written {csv} and {png}")
 
 

@@ -51,6 +51,14 @@ def sobol_table(outputs: dict[str, np.ndarray], names: list[str], second_order: 
     return pd.DataFrame(rows)
 
 
+def unresolved(table: pd.DataFrame, width: float = 0.25) -> list[str]:
+    """Outcomes whose Sobol indices are too uncertain to rank the parameters (wide intervals)."""
+    if "ST_conf" not in table.columns:
+        return []
+    wide = table.groupby("outcome", sort=False)[["S1_conf", "ST_conf"]].max().max(axis=1)
+    return [o for o, w in wide.items() if w > width]
+
+
 def morris_table(unit: np.ndarray, outputs: dict[str, np.ndarray], names: list[str], levels: int,
                  seed: int = 0, num_resamples: int = 200) -> pd.DataFrame:
     """Morris mu* (mean absolute elementary effect per unit of the parameter's range), its CI, and sigma."""
@@ -110,7 +118,9 @@ def bar_chart(table: pd.DataFrame, path: Path, title: str) -> None:
             ax.barh(y - 0.2, part["S1"], 0.4, xerr=part["S1_conf"], label="first order S1", color="#4c72b0",
                     capsize=2)
             ax.barh(y + 0.2, part["ST"], 0.4, xerr=part["ST_conf"], label="total ST", color="#dd8452", capsize=2)
-            ax.set_xlim(min(0.0, np.nanmin(part[["S1", "ST"]].to_numpy(), initial=0) - 0.05), 1.05)
+            values = part[["S1", "ST"]].to_numpy()
+            ax.set_xlim(min(0.0, np.nanmin(values, initial=0) - 0.05), min(2.0, max(1.05, np.nanmax(values, initial=0) + 0.05)))
+            ax.axvline(1.0, color="grey", lw=0.6)
             ax.set_xlabel("share of the outcome's variance")
             if part["ST"].isna().all():
                 ax.text(0.5, 0.5, "no variation across runs", transform=ax.transAxes, ha="center", color="grey")

@@ -24,7 +24,8 @@ def run_with_progress(sweep_file: Path, out_dir: Path, workers, scheduler, force
     state = {}
 
     def on_start(total: int, stored: int) -> None:
-        where = f"Dask at {scheduler}" if scheduler else f"{workers or 'all'} local worker(s)"
+        where = f"Dask at {scheduler}" if scheduler else (f"{workers} local worker process(es)" if workers
+                                                          else "local worker processes, one per core")
         console.print(f"{sweep_file}: {total:,} runs ({stored:,} already stored in {out_dir}); on {where}",
                       highlight=False)
         state["task"] = progress.add_task(sweep_file.stem, total=total - stored, failed=0)
@@ -53,10 +54,11 @@ def outcome_table(runs, sweep_dir: Path) -> Table:
     from .store import read_plan
 
     ok = runs[runs["error"].isna()]
-    table = Table(title=f"outcomes across {len(ok):,} successful runs", title_justify="left")
-    for col, justify in (("outcome (people; revenue in USD)", "left"), ("mean", "right"), ("min", "right"),
-                         ("median", "right"), ("max", "right")):
-        table.add_column(col, justify=justify)
+    table = Table(title=f"outcomes across {len(ok):,} successful runs (people; revenue in USD)",
+                  title_justify="left")
+    table.add_column("outcome", overflow="fold")
+    for col in ("mean", "min", "median", "max"):
+        table.add_column(col, justify="right", no_wrap=True)
     for name in read_plan(sweep_dir)["outcome_columns"]:
         v = ok[name].to_numpy(dtype=float)
         if v.size:
@@ -72,11 +74,11 @@ def show_sensitivity(sweep_dir: Path, method: str, out: Console) -> None:
     csv, png = write_results(sweep_dir, table, method)
     cols = [c for c in table.columns if c not in ("outcome", "parameter")]
     view = Table(title=f"{'Sobol indices' if method == 'sobol' else 'Morris screening'} "
-                       "(conf = 95% half-width)", title_justify="left")
-    view.add_column("outcome")
-    view.add_column("parameter")
+                       "(± = 95% confidence half-width)", title_justify="left")
+    view.add_column("outcome", overflow="fold")
+    view.add_column("parameter", overflow="fold")
     for c in cols:
-        view.add_column(c, justify="right")
+        view.add_column(c.replace("_conf", " ±"), justify="right", no_wrap=True)
     last = None
     for rec in table.to_dict("records"):
         view.add_row(rec["outcome"] if rec["outcome"] != last else "", rec["parameter"],

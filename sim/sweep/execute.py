@@ -18,6 +18,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..errors import ScenarioError
 from .seeds import run_seed
 from .spec import SweepPlan, design, load_sweep, scenario_for
 from .store import open_store, read_design, read_runs, run_schema, stored_runs, write_run
@@ -170,7 +171,12 @@ def _on_dask(plan: SweepPlan, todo: list[Task], address: str, record) -> None:
     """A Dask distributed cluster; workers must see the same files (network, scenarios) and ``sim``."""
     from distributed import Client, as_completed
 
-    with Client(address, timeout="30s") as client:
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ScenarioError(None, "--scheduler", f"cannot reach a Dask scheduler at {address!r} ({exc}); "
+                            "the finished runs are stored, run again to resume") from None
+    with client:
         plan_future = client.scatter(plan, broadcast=True)
         futures = {client.submit(run_one, plan_future, t, pure=False): t for t in todo}
         try:

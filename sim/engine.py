@@ -21,13 +21,15 @@ from .outcomes import Recorder, arcs_table, daily_table, locations_table
 from .policy import RESPONSES, compile_timeline
 from .population import (
     ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
-    STATUSES, TPS, TPS_LOST, initial_population,
+    LEGAL, STATUSES, TPS, TPS_LOST, initial_population,
 )
 from .scenario import Scenario
 
 AIR = MODES.index("air")
 DARIEN, US_BORDER = 1, 2
 PUSH_BACK, DETAIN, DEPORT = range(3)
+IS_SETTLED = np.isin(np.arange(len(STATUSES)), (RESIDENT, ARRIVED, RETURNED))  # lookup by status code
+HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-status code
 
 
 class VectorModel(mesa.Model):
@@ -154,7 +156,7 @@ class VectorModel(mesa.Model):
         p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
         k = self.rng_sim.binomial(n, p)
         drawn = self.rng_sim.choice(n, size=k, replace=False).astype(np.int32)
-        return drawn[np.isin(self.pop.status[drawn], (RESIDENT, ARRIVED, RETURNED))]
+        return drawn[IS_SETTLED[self.pop.status[drawn]]]
 
     def _agents_for(self, people: float) -> int:
         """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
@@ -190,7 +192,7 @@ class VectorModel(mesa.Model):
         holders = np.flatnonzero(self.pop.legal == TPS).astype(np.int32)
         self.pop.legal[holders] = TPS_LOST
         self.rec.add(t, "tps_lost", holders.size)
-        settled = holders[np.isin(self.pop.status[holders], (RESIDENT, ARRIVED, RETURNED))]
+        settled = holders[IS_SETTLED[self.pop.status[holders]]]
         self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
 
     # --- daily movement ------------------------------------------------------------------------
@@ -320,8 +322,11 @@ class VectorModel(mesa.Model):
         if released.size:
             country = self.net.node_country[self.pop.node[released]]
             self._deport(released, country, t)
-        news = due[np.isin(status, (RESIDENT, ARRIVED, RETURNED))]
-        self._decide(np.union1d(news, self._reviewers()).astype(np.int32), t, settled=True)
+        news = due[IS_SETTLED[status]]
+        reviewers = self._reviewers()
+        if news.size:
+            reviewers = np.union1d(news, reviewers).astype(np.int32)
+        self._decide(reviewers, t, settled=True)
 
     def _decide(self, agents: np.ndarray, t: int, settled: bool) -> None:
         """Logit choice among staying and each candidate route leaving the agent's location."""
@@ -330,7 +335,7 @@ class VectorModel(mesa.Model):
         pop, net, rng = self.pop, self.net, self.rng_sim
         node = pop.node[agents]
         epoch = self.timeline.epoch_of(t - self._lags(agents.size))
-        has_status = np.isin(pop.legal[agents], (PERMIT, TPS))
+        has_status = HAS_STATUS[pop.legal[agents]]
         pick = choose_routes(
             self.scenario.behaviour.weights,
             (self.cand_route_utility, self.cand_cost, self.cand_death),

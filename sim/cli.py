@@ -155,6 +155,46 @@ def validate(scenario_file: Path = typer.Argument(..., help="Scenario YAML file.
               f"{len(sc.policy.timeline)} timeline entries)")
 
 
+@app.command("import-flee")
+@user_errors
+def import_flee(
+    flee_dir: Path = typer.Argument(..., help="Flee input directory (locations.csv, routes.csv, closures.csv, ...)."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Scenario to write [default: scenarios/<dir>.yaml]; "
+                                            "its network goes to networks/<name>.yaml beside it."),
+    start: Optional[str] = typer.Option(None, help="First day YYYY-MM-DD [default: sim_period.csv, else 2024-01-01]."),
+    days: Optional[int] = typer.Option(None, min=1, help="Days to run [default: sim_period.csv, else 180]."),
+    mode: str = typer.Option("bus", help="Travel mode of every imported route (road, bus, boat, jungle, air, sea)."),
+    force: bool = typer.Option(False, "--force", help="Replace existing output files."),
+):
+    """Convert a Flee input directory into a migsim network and a scenario that runs as it is."""
+    import datetime as dt
+
+    from .flee_import import import_flee as do_import
+    from .network import MODES
+
+    if mode not in MODES:
+        raise ScenarioError(None, "--mode", f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
+    try:
+        first_day = dt.date.fromisoformat(start) if start else None
+    except ValueError:
+        raise ScenarioError(None, "--start", f"expected a date YYYY-MM-DD, got {start!r}") from None
+    out_file = out_file or Path("scenarios") / f"{flee_dir.resolve().name}.yaml"
+    imported, sc_path, net_path = do_import(flee_dir, out_file, force=force, start=first_day, days=days, mode=mode)
+    if imported.unmapped:
+        console.print(f"[bold yellow]warning:[/] not mapped from Flee ({len(imported.unmapped)} items):\n"
+                      + "\n".join(f"  - {item}" for item in imported.unmapped),
+                      highlight=False, markup=True, soft_wrap=True)
+    kinds = {}
+    for k in imported.kinds.values():
+        kinds[k] = kinds.get(k, 0) + 1
+    sc = imported.scenario
+    out.print(f"wrote {sc_path} and {net_path}: {len(imported.kinds)} locations "
+              f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
+              f"{len(imported.network['segments'])} segments, {len(sc['policy']['timeline'])} timeline entries, "
+              f"{sum(g['people'] for g in sc['population']):,} people; run it with: migsim run {sc_path}",
+              highlight=False, soft_wrap=True)
+
+
 @app.command()
 def schema():
     """Print the JSON Schema of the scenario format (for editors)."""

@@ -15,6 +15,14 @@ from .network import Network
 RESPONSES = ("push_back", "detain", "deport")
 
 
+def per_arc(per_network: np.ndarray, arc_network: np.ndarray, default: float) -> np.ndarray:
+    """A criminal network's value on each of its arcs; ``default`` on arcs with no network (-1).
+
+    Works when the network file names no criminal network at all (e.g. an imported Flee network).
+    """
+    return np.append(per_network, np.float32(default))[arc_network]
+
+
 @dataclass(frozen=True)
 class PolicyState:
     """Every lever's value during one epoch, as arrays over countries / networks / arcs."""
@@ -31,13 +39,13 @@ class PolicyState:
 
     def arc_fees(self, net: Network) -> np.ndarray:
         """Smuggling fee of every arc under this policy (USD)."""
-        mult = np.where(net.arc_network >= 0, self.fee_multiplier[net.arc_network], 1.0)
+        mult = per_arc(self.fee_multiplier, net.arc_network, 1.0)
         fees = net.arc_fee * mult
         return np.where(np.isnan(self.fee_override), fees, self.fee_override).astype(np.float32)
 
     def arc_capacity(self, net: Network) -> np.ndarray:
         """Share of would-be departures onto each arc that find a place today."""
-        return np.where(net.arc_network >= 0, self.network_capacity[net.arc_network], 1.0).astype(np.float32)
+        return per_arc(self.network_capacity, net.arc_network, 1.0).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -94,7 +102,7 @@ def _apply(state: PolicyState, lever, net: Network) -> PolicyState:
         a, b = net.node_index(lever.segment[0]), net.node_index(lever.segment[1])
         arcs = ((net.arc_from == a) & (net.arc_to == b)) | ((net.arc_from == b) & (net.arc_to == a))
         fo = state.fee_override.copy()
-        mult = np.where(net.arc_network >= 0, state.fee_multiplier[net.arc_network], 1.0)
+        mult = per_arc(state.fee_multiplier, net.arc_network, 1.0)
         fo[arcs] = lever.fee_usd if lever.fee_usd is not None else (net.arc_fee * mult * lever.multiplier)[arcs]
         return replace(state, fee_override=fo)
     if isinstance(lever, sc.Asylum):

@@ -5,7 +5,7 @@ on branches) is written as Flee CSVs and imported with ``migsim import-flee``, s
 reads the same locations and distances. Every model runs the same agents for the same days.
 Each measurement runs in a fresh child process so memory peaks do not mix.
 
-    .bench-venv/bin/python benchmarks/peers.py            # full table (about 8 minutes on 2 cores)
+    .bench-venv/bin/python benchmarks/peers.py            # full table (about 11 minutes on 2 cores)
     .bench-venv/bin/python benchmarks/peers.py --quick    # 10^4 agents only
 
 Prints agent-days per second (stepping only, set-up excluded), peak bytes per agent (peak RSS
@@ -31,7 +31,7 @@ N_CHAIN, N_CAMPS = 30, 10
 SPEED_KM_PER_DAY = 400.0  # Flee max_move_speed and migsim's bus speed
 SIZES = (10_000, 100_000, 1_000_000)
 ENGINES = ("flee", "plain_mesa", "migsim_mesa", "migsim_vector")
-RUN_BUDGET_S = 170.0  # a larger size is skipped when the last one predicts more than this
+RUN_BUDGET_S = 170.0  # 10^6 agents is skipped when 10^5 predicts more than this (10^4, 10^5 always run)
 
 
 # --- the shared network ----------------------------------------------------------------------
@@ -137,8 +137,16 @@ def run_plain_mesa(n: int, settled_share: float):
     return base, built - began, done - built, at_camps / n
 
 
+NEVER_DAYS = 1e9  # reconsideration_days for the settled workload: settled agents (practically) never reconsider
+
+
 def migsim_scenario(scenario_file: Path, n: int, settled_share: float):
-    """The imported scenario with ``n`` agents (scale 1), settled ones at camps, daily reconsideration."""
+    """The imported scenario with ``n`` agents (scale 1), settled ones at camps, no inertia (weights.move 0).
+
+    All moving: everyone reconsiders every day (reconsideration_days 1), as Flee's agents with move
+    chance 1 choose every day. 90% settled: nobody reconsiders of their own accord; the movers are put
+    on the engine's calendar for day 0, then choose at every location until they settle at a camp.
+    """
     from sim.load import load_scenario
 
     sc = load_scenario(scenario_file)
@@ -146,14 +154,14 @@ def migsim_scenario(scenario_file: Path, n: int, settled_share: float):
     start, _ = placements(n, settled_share)
     counts = np.bincount(start, minlength=len(locs))
     population = [{"location": locs[i][0], "people": int(c)} for i, c in enumerate(counts) if c]
-    behaviour = sc.behaviour.model_copy(update={"reconsideration_days": 1.0})
+    behaviour = sc.behaviour.model_copy(update={
+        "reconsideration_days": NEVER_DAYS if settled_share > 0 else 1.0,
+        "weights": sc.behaviour.weights.model_copy(update={"move": 0.0})})
     return sc.model_copy(update={"population": [sc.population[0].model_copy(update=g) for g in population],
                                  "scale": 1.0, "behaviour": behaviour})
 
 
 def run_migsim(scenario_file: Path, n: int, settled_share: float, engine: str):
-    from sim.population import ARRIVED, IN_TRANSIT, RESIDENT  # noqa: F401
-
     sc = migsim_scenario(scenario_file, n, settled_share)
     if engine == "migsim_vector":
         from sim.engine import VectorModel as Model
@@ -162,19 +170,21 @@ def run_migsim(scenario_file: Path, n: int, settled_share: float, engine: str):
     base = rss_kb("VmRSS")
     began = time.perf_counter()
     model = Model(sc)
-    camp_nodes = [i for i, kind in enumerate(model.net.node_kind) if kind == "destination"]
-    if engine == "migsim_vector":  # settled agents: next reconsideration after the run's end
-        settled = np.flatnonzero(np.isin(model.pop.node, camp_nodes)).astype(np.int32)
-        model._schedule(settled, np.full(settled.size, model.n_days, np.int16))
-    else:
-        for agent in list(model.agents):
-            if agent.node in camp_nodes:
-                model.schedule(agent, model.n_days)
+    if settled_share > 0:  # the movers (at the origin) decide on day 0
+        origin = model.net.node_index("Origin")
+        if engine == "migsim_vector":
+            movers = np.flatnonzero(model.pop.node == origin).astype(np.int32)
+            model.calendar.schedule(movers, np.zeros(movers.size, np.int16))
+        else:
+            for agent in list(model.agents):
+                if agent.node == origin:
+                    model.schedule(agent, 0)
     built = time.perf_counter()
     for _ in range(DAYS):
         model.step()
     done = time.perf_counter()
-    at_camps = model.people_at[camp_nodes].sum() / sc.scale if hasattr(model, "people_at") else float("nan")
+    camp_nodes = [i for i, kind in enumerate(model.net.node_kind) if kind == "destination"]
+    at_camps = model.people_at[camp_nodes].sum() / sc.scale
     return base, built - began, done - built, float(at_camps) / n
 
 
@@ -209,11 +219,7 @@ def measure(d: Path, engine: str, n: int, settled: float, timeout: float):
 
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    mem = rss_total = 0
-    for line in open("/proc/meminfo"):
-        if line.startswith("MemTotal:"):
-            mem = int(line.split()[1]) / 1024 / 1024
-    del rss_total
+    mem = next(int(line.split()[1]) / 1024 / 1024 for line in open("/proc/meminfo") if line.startswith("MemTotal:"))
     versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}"]
     for mod in ("mesa", "flee", "sim"):
         try:
@@ -255,12 +261,12 @@ def main() -> None:
             for engine in ENGINES:
                 last = None
                 for n in sizes:
-                    if last and "step_s" in last and (last["build_s"] + last["step_s"]) * 10 > RUN_BUDGET_S:
+                    if n > 100_000 and last and "step_s" in last and (last["build_s"] + last["step_s"]) * 10 > RUN_BUDGET_S:
                         rows.append((settled, engine, n, {"note": "skipped: predicted over "
                                                           f"{RUN_BUDGET_S:.0f} s"}))
                         continue
                     began = time.perf_counter()
-                    last = measure(d, engine, n, settled, timeout=RUN_BUDGET_S * 2)
+                    last = measure(d, engine, n, settled, timeout=600)
                     rows.append((settled, engine, n, last))
                     print(f"#   {engine:14s} {n:>9,} settled {settled:.0%}: "
                           f"{json.dumps(last)} ({time.perf_counter() - began:.0f} s)", flush=True)
@@ -271,8 +277,9 @@ def main() -> None:
 
 
 def print_table(rows) -> None:
+    """Markdown table; 'vector speed-up' = vector's agent-days/s / this engine's (>1: vector faster)."""
     ref = {(s, n): r for s, e, n, r in rows if e == "migsim_vector" and "step_s" in r}
-    print("\n| workload | agents | engine | agent-days/s | x vector | peak bytes/agent | x vector | at camps at end |")
+    print("\n| workload | agents | engine | agent-days/s | vector speed-up | peak bytes/agent | / vector's | at camps at end |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for s, e, n, r in rows:
         work = "all moving" if s == 0 else f"{s:.0%} settled"
@@ -280,7 +287,7 @@ def print_table(rows) -> None:
             print(f"| {work} | {n:,} | {e} | {r['note']} | | | | |")
             continue
         v = ref.get((s, n))
-        speed = f"{r['agent_days_per_s'] / v['agent_days_per_s']:.4f}" if v else ""
+        speed = f"{v['agent_days_per_s'] / r['agent_days_per_s']:,.1f}x" if v else ""
         mem = f"{r['peak_bytes_per_agent'] / v['peak_bytes_per_agent']:.1f}" if v and v["peak_bytes_per_agent"] > 0 else ""
         print(f"| {work} | {n:,} | {e} | {r['agent_days_per_s'] / 1e6:.3f} M | {speed} | "
               f"{r['peak_bytes_per_agent']:,.0f} | {mem} | {r['at_camps']:.0%} |")

@@ -427,7 +427,7 @@ class VectorModel(mesa.Model):
             agents, arc, cost = agents[~broke], arc[~broke], cost[~broke]
         pop.savings[agents] -= cost
         fee = self.arc_fee[arc]
-        paid = fee > 0
+        paid = (fee > 0) & (net.arc_network[arc] >= 0)  # revenue: fees a criminal network collects
         if paid.any():
             rec.add_by(rec.by_network, t, "smuggling_revenue_usd", net.arc_network[arc[paid]],
                        weights=fee[paid], size=len(net.criminal_networks))

@@ -19,6 +19,7 @@ from .load import load_scenario, network_of
 from .network import MODES
 from .outcomes import Recorder, arcs_table, daily_table, locations_table
 from .policy import RESPONSES, compile_timeline
+from .reporters import datacollector
 from .population import (
     ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
     LEGAL, STATUSES, TPS, TPS_LOST, initial_population,
@@ -77,6 +78,7 @@ class VectorModel(mesa.Model):
         self.people_at = np.bincount(self.pop.node, minlength=net.n_nodes).astype(np.int64)
         self._epoch = 0
         self._parole_left = 0
+        self.datacollector = datacollector()  # row i is day i (mesa.batch_run, SolaraViz)
 
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
@@ -110,6 +112,7 @@ class VectorModel(mesa.Model):
         self.rec.people_at[t] = self.people_at
         self.day += 1
         self.running = self.day < self.n_days
+        self.datacollector.collect(self)
 
     def run(self, progress: Callable[[int], None] | None = None) -> None:
         """Run to the scenario's end; ``progress(day)`` is called after each day."""

@@ -17,7 +17,7 @@ from .outcomes import yearly_table
 from .rundir import atomic_dir, write_json, write_tables
 from .scenario import Scenario
 
-ENGINES = ("vector",)
+ENGINES = ("vector", "mesa")
 
 
 def make_model(scenario: Scenario, engine: str = "vector"):

@@ -1,0 +1,264 @@
+"""One migrant as a Mesa agent: the readable reference for what the vectorised engine does to each row.
+
+Every rule here mirrors :mod:`sim.engine` (the specification) and calls the same behaviour
+functions in :mod:`sim.behaviour`, on one migrant at a time (one-row arrays). The model
+(:class:`sim.mesa_engine.MesaModel`) holds what is shared: the network, the policy in force,
+the outcome recorder, the calendar of reviews and the lists of travelling and waiting migrants.
+"""
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from . import behaviour as bh
+from .network import MODES
+from .policy import RESPONSES
+
+AIR = MODES.index("air")
+DARIEN, US_BORDER = 1, 2  # index into sim.network.CROSSINGS
+SETTLED = ("resident", "arrived", "returned")
+HOLDS_STATUS = ("permit", "tps")
+
+
+class Migrant(mesa.Agent):
+    """A Venezuelan migrant (one agent stands for ``scale`` people).
+
+    Attributes:
+        status: resident, in_transit, detained, arrived, returned or dead (``sim.population.STATUSES``).
+        node: index of the location where the migrant is (the last one reached, if travelling);
+            ``location`` is its name.
+        path: index of the candidate route followed, -1 if none; ``route`` is its name.
+        position: index of ``node`` on the route.
+        days_left: days to the next location while on a segment.
+        savings: USD left.
+        with_children: travelling with children.
+        legal_status: none, permit, tps or asylum_pending (``sim.population.LEGAL``).
+        next_review: day of the next scheduled reconsideration (or end of detention), -1 if none.
+    """
+
+    def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str):
+        super().__init__(model)
+        self.status = "resident"
+        self.node = node
+        self.path = -1
+        self.position = 0
+        self.days_left = 0
+        self.savings = savings
+        self.with_children = with_children
+        self.legal_status = legal_status
+        self.next_review = -1
+
+    # --- what a reader wants to see ------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return self.model.net.nodes[self.node]
+
+    @property
+    def route(self) -> str:
+        return self.model.net.path_name(self.path) if self.path >= 0 else ""
+
+    @property
+    def arc(self) -> int:
+        """The directed segment from the current position to the next location on the route."""
+        return int(self.model.net.path_arcs[self.path, self.position])
+
+    def __repr__(self) -> str:
+        return (f"Migrant({self.unique_id}, {self.status}, at {self.location!r}, legal {self.legal_status}, "
+                f"${self.savings:,.0f}{', with children' if self.with_children else ''})")
+
+    # --- bookkeeping: the model keeps counts of people by status and by location --------------
+
+    def become(self, status: str) -> None:
+        self.model.count_status(self.status, -1)
+        self.model.count_status(status, +1)
+        self.status = status
+
+    def move_to(self, node: int) -> None:
+        self.model.people_at[self.node] -= 1
+        self.model.people_at[node] += 1
+        self.node = int(node)
+
+    # --- a day on the road ---------------------------------------------------------------------
+
+    def travel(self) -> None:
+        """A day on the current segment: death hazard, child abandonment, then arrival at its end."""
+        m, net = self.model, self.model.net
+        arc = self.arc
+        if net.arc_death_hazard[arc] > 0 and bh.happens(net.arc_death_hazard[arc], m.uniform()):
+            m.count_by_segment("deaths", arc)
+            self.become("dead")
+            m.people_at[self.node] -= 1
+            return
+        if self.with_children and net.arc_abandon_hazard[arc] > 0 \
+                and bh.happens(net.arc_abandon_hazard[arc], m.uniform()):
+            m.count_by_segment("children_abandoned", arc)
+            self.with_children = False
+        self.days_left -= 1
+        if self.days_left > 0:
+            m.movers.append(self)
+        else:
+            self.arrive(arc)
+
+    def arrive(self, arc: int) -> None:
+        """End of a segment: crossings are counted, border control may stop the migrant; else go on."""
+        m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
+        rec.arcs_used[t, arc] += 1
+        crossing = net.arc_crossing[arc]
+        if crossing == DARIEN:
+            rec.add(t, "darien_crossings_north" if net.arc_northbound[arc] else "darien_crossings_south", 1)
+        stopped = bh.happens(m.arc_intensity[arc], m.uniform())
+        if crossing == US_BORDER:
+            rec.add(t, "encounters_us_border" if stopped else "us_border_evasions", 1)
+            share = m.scenario.behaviour.asylum_release_share[m.state.asylum]
+            if stopped and m.uniform() < share:  # released into the US to pursue asylum
+                self.legal_status = "asylum_pending"
+                rec.add(t, "released_us_asylum", 1)
+                stopped = False
+        if stopped:
+            rec.add(t, "interceptions", 1)
+            self.intercepted(arc)
+            return
+        self.position += 1
+        self.move_to(net.arc_to[arc])
+        if self.position >= net.path_length[self.path] - 1:
+            self.settle(last_mode=int(net.arc_mode[arc]))
+        else:
+            self.decide(settled=False)
+
+    def intercepted(self, arc: int) -> None:
+        """What the controlling country does: push back (decide again here), detain, or deport home."""
+        m, net, t = self.model, self.model.net, self.model.day
+        country = int(net.arc_control[arc])
+        response = RESPONSES[m.state.border_response[country]]
+        if response == "push_back":
+            m.rec.add(t, "pushed_back", 1)
+            self.decide(settled=False)  # still at the segment's start
+        elif response == "detain":
+            m.count_by_country("detentions", country)
+            self.become("detained")
+            m.schedule(self, t + m.scenario.behaviour.detention_days)  # then deported
+        else:
+            self.deport(country)
+
+    def deport(self, country: int) -> None:
+        """Sent home by ``country``: a return home, with the rights of a citizen there."""
+        m, rec, t = self.model, self.model.rec, self.model.day
+        m.count_by_country("deportations", country)
+        rec.add(t, "returns_home", 1)
+        rec.add(t, "returns_home_deported", 1)
+        self.move_to(m.home)
+        self.become("returned")
+        self.path = -1
+        self.legal_status = "permit"
+        m.schedule(self, m.review_day(t + 1))
+
+    def settle(self, last_mode: int | None = None, stuck: bool = False) -> None:
+        """End of a journey (or a stop on the way): settled here, with a chance of legal status.
+
+        Settling in the home country is a return home, by flight if the last leg was by air.
+        """
+        m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
+        country = int(net.node_country[self.node])
+        home = country == m.home_country
+        if home:
+            rec.add(t, "returns_home", 1)
+            rec.add(t, "returns_home_flight" if last_mode == AIR else "returns_home_overland", 1)
+        chance = m.tables[m.epoch].country_legal_chance[country]
+        gets_status = home or m.uniform() < chance
+        if self.legal_status != "asylum_pending":
+            self.legal_status = "permit" if gets_status else "none"
+        self.path = -1
+        self.become("returned" if home else "resident" if stuck else "arrived")
+        m.schedule(self, m.review_day(t + 1))
+
+    # --- decisions -----------------------------------------------------------------------------
+
+    def decide(self, settled: bool) -> None:
+        """Logit choice among staying and each candidate route leaving here, as policy is perceived.
+
+        ``settled``: a settled migrant's reconsideration (staying keeps them settled, leaving
+        costs the move constant); otherwise a traveller at a stop (staying means stopping here).
+        """
+        m, net, t = self.model, self.model.net, self.model.day
+        epoch = int(m.timeline.epoch_of(t - m.perception_lag()))  # the policy as they know it
+        paths, positions = m.cand_path[self.node], m.cand_pos[self.node]
+        p, q = np.maximum(paths, 0), positions
+        table = m.stacked  # route-table arrays stacked by epoch: [epoch, path(, position)]
+        here_legal = 1.0 if self.legal_status in HOLDS_STATUS else \
+            table["country_legal_chance"][epoch, net.node_country[self.node]]
+        row = lambda a: np.asarray(a)[None, :]  # noqa: E731  one migrant = one row
+        utility = bh.utilities(
+            m.scenario.behaviour.weights,
+            dest_log_income=row(table["dest_log_income"][epoch, p]),
+            dest_legal=row(table["dest_legal_chance"][epoch, p]),
+            money_cost=row(table["money_cost"][epoch, p, q]),
+            death_risk=row(table["death_risk"][epoch, p, q]),
+            interception=row(table["interception"][epoch, p, q]),
+            days=row(table["days"][epoch, p, q]),
+            available=row(paths >= 0),
+            here_log_income=[m.log_income_at[self.node]],
+            here_legal=[here_legal],
+            savings=[self.savings],
+            with_children=[self.with_children],
+            settled=[settled],
+        )
+        pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
+        if pick == 0:  # stay
+            if settled:
+                m.schedule(self, m.review_day(t + 1))
+            else:
+                self.settle(stuck=True)
+            return
+        self.path, self.position = int(paths[pick - 1]), int(positions[pick - 1])
+        if settled:
+            m.rec.add(t, "departures", 1)
+            self.next_review = -1
+            self.become("in_transit")
+            if self.legal_status != "asylum_pending":
+                self.legal_status = "none"  # a permit or TPS is left behind
+        if self.takes_parole():
+            return
+        self.set_off()
+
+    def takes_parole(self) -> bool:
+        """Heading for the US with a sponsor while the month's quota lasts: enter on parole, settled there."""
+        m, net, t = self.model, self.model.net, self.model.day
+        if m.parole_left < 1 or m.us < 0:
+            return False
+        if m.path_end_country[self.path] != m.us or not m.uniform() < m.scenario.behaviour.parole_eligible_share:
+            return False
+        m.parole_left -= 1
+        m.rec.add(t, "parole_entries", 1)
+        last = int(net.path_length[self.path]) - 1
+        self.move_to(net.path_nodes[self.path, last])
+        self.position = last
+        self.legal_status = "asylum_pending"
+        self.settle()
+        return True
+
+    def set_off(self) -> None:
+        """Start the next segment of the route: find a place, get the visa, pay, start the countdown."""
+        m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
+        arc = self.arc
+        capacity = m.arc_capacity[arc]
+        if capacity < 1 and m.uniform() >= capacity:  # smugglers short of places: wait a day
+            m.waiting.append(self)
+            return
+        if bh.happens(m.arc_refusal[arc], m.uniform()):
+            rec.add(t, "visa_refusals", 1)
+            self.settle(stuck=True)
+            return
+        cost = m.arc_cost[arc]
+        if self.savings < cost:
+            rec.add(t, "stranded", 1)
+            self.settle(stuck=True)
+            return
+        self.savings -= cost
+        fee = m.arc_fee[arc]
+        if fee > 0:
+            m.count_by_network("smuggling_revenue_usd", arc, fee)
+        self.days_left = int(m.arc_days[arc])
+        if self.status != "in_transit":
+            self.become("in_transit")
+        m.movers.append(self)

@@ -1,0 +1,235 @@
+"""The reference engine: one ``mesa.Agent`` per migrant, readable and slow.
+
+It mirrors :class:`sim.engine.VectorModel` (the specification) day by day and rule by rule,
+with the same constructor, outcome recorder and tables, and the same behaviour functions from
+:mod:`sim.behaviour`. The two are checked against each other statistically
+(tests/test_engine_equivalence.py). A day, in order:
+
+1. the policy in force today (a new epoch may end TPS; a new month refills the parole quota);
+2. every traveller spends a day on their segment (hazards), and those reaching its end arrive:
+   crossings are counted, border control may intercept them, the rest settle or decide again;
+3. travellers who found no place yesterday try again;
+4. settled migrants whose review day has come reconsider; detention ends in deportation;
+5. repatriation flights board homebound travellers at their origin;
+6. stocks (people by status and by location) are recorded.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import behaviour as bh
+from .agents import SETTLED, Migrant
+from .load import load_scenario, network_of
+from .outcomes import Recorder, arcs_table, daily_table, locations_table
+from .policy import compile_timeline
+from .population import LEGAL, STATUSES, initial_population
+from .reporters import datacollector
+from .scenario import Scenario
+
+STACKED = ("money_cost", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
+           "country_legal_chance")
+
+
+class MesaModel(mesa.Model):
+    """Migrant route choice on a network, one Mesa agent per migrant (for small populations).
+
+    Args:
+        scenario: a validated :class:`Scenario` (from :func:`sim.load.load_scenario`) or a path to one.
+        seed: overrides the scenario's seed.
+        scale: overrides the scenario's people per agent.
+    """
+
+    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None):
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
+        self.scenario = scenario.model_copy(update=updates) if updates else scenario
+        super().__init__(seed=self.scenario.seed)
+        sc = self.scenario
+        self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
+        self.net = net = network_of(sc)
+        self.n_days = sc.days
+        self.day = 0
+        self.dates = pd.date_range(sc.start, sc.end, freq="D")
+        self.timeline = compile_timeline(sc, net)
+        b = sc.behaviour
+        self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
+        self.stacked = {name: np.stack([getattr(tb, name) for tb in self.tables]) for name in STACKED}
+        self.cand_path, self.cand_pos = bh.candidates(net)
+        self.arc_days = bh.arc_days(net, b.speed_km_per_day)
+        self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
+        self.home = net.node_index(sc.home)
+        self.home_country = int(net.node_country[self.home])
+        self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
+        self.us = net.country_index(bh.US) if bh.US in net.countries else -1
+
+        self.rec = Recorder(net, self.n_days)
+        self.status_count = np.zeros(len(STATUSES), np.int64)
+        self.people_at = np.zeros(net.n_nodes, np.int64)
+        self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due to review (stale entries skipped)
+        self.movers: list[Migrant] = []  # on a segment
+        self.waiting: list[Migrant] = []  # in transit at a location, waiting for a place
+        self.epoch = 0
+        self.parole_left = 0.0
+        self.state = self.timeline.states[0]
+
+        pop = initial_population(sc, net, self.rng_sim)  # the same draws as the vectorised engine
+        for i in range(pop.size):
+            migrant = Migrant(self, int(pop.node[i]), float(pop.savings[i]), bool(pop.with_children[i]),
+                              LEGAL[pop.legal[i]])
+            self.status_count[STATUSES.index(migrant.status)] += 1
+            self.people_at[migrant.node] += 1
+            self.schedule(migrant, self.review_day(0))
+        self.datacollector = datacollector()  # row i is day i (mesa.batch_run, SolaraViz)
+
+    # --- Mesa interface ------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one day."""
+        if self.day >= self.n_days:
+            self.running = False
+            return
+        t = self.day
+        self.enter_epoch(t)
+        travellers, self.movers = self.movers, []
+        for migrant in travellers:
+            migrant.travel()
+        waiting, self.waiting = self.waiting, []
+        for migrant in waiting:
+            migrant.set_off()
+        self.review_settled(t)
+        self.repatriation_flights(t)
+        self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
+        self.rec.status[t] = self.status_count
+        self.rec.people_at[t] = self.people_at
+        self.day += 1
+        self.running = self.day < self.n_days
+        self.datacollector.collect(self)
+
+    def run(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run to the scenario's end; ``progress(day)`` is called after each day."""
+        while self.day < self.n_days:
+            self.step()
+            if progress is not None:
+                progress(self.day)
+
+    # outcome reporters (people), usable with mesa.DataCollector
+    @property
+    def people(self) -> dict[str, int]:
+        return {s: int(c * self.scenario.scale) for s, c in zip(STATUSES, self.status_count)}
+
+    def tables_out(self) -> dict[str, pd.DataFrame]:
+        """The run's outcome tables: daily, per location, per arc and month."""
+        scale, dates = self.scenario.scale, self.dates
+        return {
+            "daily": daily_table(self.rec, dates, scale).iloc[: self.day],
+            "locations": locations_table(self.rec, dates, scale).iloc[: self.day],
+            "flows": arcs_table(self.rec, dates, scale),
+        }
+
+    # --- what agents ask of the model ----------------------------------------------------------
+
+    def uniform(self) -> float:
+        """One uniform draw in [0, 1) from the run's stream."""
+        return self.rng_sim.random()
+
+    def review_day(self, first_day: int) -> int:
+        """Day of next reconsideration: a geometric waiting time with the scenario's mean."""
+        p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
+        return min(first_day + int(self.rng_sim.geometric(p)) - 1, np.iinfo(np.int16).max)
+
+    def perception_lag(self) -> int:
+        lag = self.scenario.behaviour.perception_lag
+        return int(bh.perception_lag(self.rng_sim, 1, lag.mean_days, lag.shape)[0])
+
+    def schedule(self, migrant: Migrant, day: int) -> None:
+        """Put a migrant on the calendar (days past the run's end are not kept)."""
+        migrant.next_review = int(day)
+        if 0 <= day < self.n_days:
+            self.calendar.setdefault(int(day), []).append(migrant)
+
+    def count_status(self, status: str, change: int) -> None:
+        self.status_count[STATUSES.index(status)] += change
+
+    def count_by_segment(self, name: str, arc: int) -> None:
+        self.rec.add_by(self.rec.by_segment, self.day, name, self.net.arc_segment[[arc]],
+                        size=len(self.net.segment_names))
+
+    def count_by_country(self, name: str, country: int) -> None:
+        self.rec.add_by(self.rec.by_country, self.day, name, np.array([country]), size=len(self.net.countries))
+
+    def count_by_network(self, name: str, arc: int, amount: float) -> None:
+        self.rec.add_by(self.rec.by_network, self.day, name, self.net.arc_network[[arc]], weights=[amount],
+                        size=len(self.net.criminal_networks))
+
+    # --- policy --------------------------------------------------------------------------------
+
+    def enter_epoch(self, t: int) -> None:
+        """Today's policy: the parole quota refills on the first of a month; a new epoch sets the levers."""
+        e = int(self.timeline.epoch_of(t))
+        state = self.timeline.states[e]
+        if t == 0 or self.dates[t].day == 1:
+            self.parole_left = state.parole_monthly_quota / self.scenario.scale
+        if e == self.epoch and t > 0:
+            return
+        before = self.timeline.states[self.epoch]
+        self.epoch, self.state = e, state
+        net = self.net
+        self.arc_cost = bh.arc_money_cost(net, state)
+        self.arc_fee = state.arc_fees(net)
+        self.arc_capacity = state.arc_capacity(net)
+        self.arc_intensity = np.where(net.arc_control >= 0, state.border_intensity[net.arc_control], 0.0)
+        if before.tps == "designated" and state.tps == "terminated" and t > 0:
+            self.end_tps(t)
+
+    def end_tps(self, t: int) -> None:
+        """TPS holders lose status; settled ones reconsider once the news reaches them."""
+        for migrant in self.agents:
+            if migrant.legal_status != "tps":
+                continue
+            migrant.legal_status = "none"
+            self.rec.add(t, "tps_lost", 1)
+            if migrant.status in SETTLED:
+                self.schedule(migrant, t + 1 + self.perception_lag())
+
+    # --- settled migrants and events -----------------------------------------------------------
+
+    def review_settled(self, t: int) -> None:
+        """Settled migrants whose review day is today decide; detention ends in deportation."""
+        for migrant in self.calendar.pop(t, []):
+            if migrant.next_review != t:
+                continue  # rescheduled since
+            migrant.next_review = -1
+            if migrant.status == "detained":
+                migrant.deport(int(self.net.node_country[migrant.node]))
+            elif migrant.status in SETTLED:
+                migrant.decide(settled=True)
+
+    def repatriation_flights(self, t: int) -> None:
+        """Flights today board travellers at their origin who are on their way home, up to the seats."""
+        for flight in self.timeline.flights:
+            if flight.day != t:
+                continue
+            homebound = [m for m in self.movers + self.waiting
+                         if m.node == flight.origin and self.path_end_country[m.path] == self.home_country]
+            seats = int(flight.seats // self.scenario.scale)
+            order = self.rng_sim.permutation(len(homebound))[:seats]
+            board = [homebound[i] for i in order]
+            if not board:
+                continue
+            aboard = set(board)
+            self.movers = [m for m in self.movers if m not in aboard]
+            self.waiting = [m for m in self.waiting if m not in aboard]
+            for migrant in board:
+                migrant.move_to(flight.destination)
+                self.rec.add(t, "returns_home", 1)
+                self.rec.add(t, "returns_home_flight", 1)
+                migrant.legal_status = "permit"
+                migrant.path = -1
+                migrant.become("returned")
+                self.schedule(migrant, self.review_day(t + 1))

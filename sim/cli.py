@@ -98,6 +98,7 @@ def run(
     """Run a scenario and write its run directory (tables, provenance, report)."""
     from .runner import run_counterfactual, run_scenario, save_run
 
+    _check_engine(engine)
     sc = _load(scenario_file, seed, scale)
     out_dir = out_dir or Path("results") / scenario_file.stem
     if out_dir.exists() and not force:
@@ -193,6 +194,52 @@ def import_flee(
               f"{len(imported.network['segments'])} segments, {len(sc['policy']['timeline'])} timeline entries, "
               f"{sum(g['people'] for g in sc['population']):,} people; run it with: migsim run {sc_path}",
               highlight=False, soft_wrap=True)
+
+
+def _check_engine(engine: str) -> None:
+    from .runner import ENGINES
+
+    if engine not in ENGINES:
+        console.print(f"[bold red]error:[/] --engine: unknown engine {engine!r}; choose from {', '.join(ENGINES)}",
+                      highlight=False)
+        raise typer.Exit(2)
+
+
+@app.command("app")
+@user_errors
+def app_command(
+    scenario_file: Optional[Path] = typer.Argument(
+        None, help="Scenario YAML file [default: scenarios/baseline_2024.yaml]."),
+    scale: Optional[float] = typer.Option(None, min=1, help="People per agent [default: 500]."),
+    engine: str = typer.Option("vector", help="Engine: vector (fast) or mesa (reference)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8765, help="Port to listen on (0: any free port)."),
+):
+    """Open the interactive page (Mesa SolaraViz): map, flows, and sliders for the initial policy."""
+    import os
+    import subprocess
+
+    from .app_launch import app_file, solara_missing
+
+    _check_engine(engine)
+    missing = solara_missing()
+    if missing:
+        console.print(f"[bold red]error:[/] the page needs {missing}; install it with: pip install 'migsim[app]'",
+                      highlight=False)
+        raise typer.Exit(2)
+    from .app_launch import DEFAULT_SCALE, DEFAULT_SCENARIO
+
+    scenario_file = (scenario_file or DEFAULT_SCENARIO).resolve()
+    _load(scenario_file, None, scale)  # bad input: one clear error before the server starts
+    env = {**os.environ, "MIGSIM_APP_SCENARIO": str(scenario_file),
+           "MIGSIM_APP_SCALE": str(scale or DEFAULT_SCALE), "MIGSIM_APP_ENGINE": engine}
+    out.print(f"migsim app: {scenario_file.name} on http://{host}:{port} (Ctrl-C to stop)")
+    cmd = [sys.executable, "-m", "solara", "run", str(app_file()), "--host", host, "--port", str(port),
+           "--no-open", "--production", "--no-check-version"]
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
 
 
 @app.command()

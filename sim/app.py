@@ -48,6 +48,11 @@ class MesaExplorer(_Explorer, MesaModel):
 # --- components ------------------------------------------------------------------------------
 
 
+def last_day(model) -> str:
+    """The date the model has simulated up to, for titles."""
+    return f"end of {model.dates[model.day - 1].date()}" if model.day else f"start, {model.dates[0].date()}"
+
+
 def draw_map(model, fig: Figure) -> None:
     """People at each location (circle area), on the network's segments, by longitude and latitude."""
     net, scale = model.net, model.scenario.scale
@@ -60,12 +65,15 @@ def draw_map(model, fig: Figure) -> None:
     size = 1500 * people / max(people.max(), 1.0)
     ax.scatter(lon, lat, s=np.maximum(size, 4), c=np.where(people > 0, "tab:red", "0.6"), alpha=0.55,
                edgecolors="k", linewidths=0.3, zorder=2)
-    for i in np.argsort(people)[::-1][:8]:
-        if people[i] > 0:
+    labelled: list[int] = []
+    for i in np.argsort(people)[::-1]:
+        if people[i] <= 0 or len(labelled) == 8:
+            break
+        if all(np.hypot(lon[i] - lon[j], lat[i] - lat[j]) > 8 for j in labelled):  # no overlapping labels
             ax.annotate(f"{net.nodes[i]} {people[i]:,.0f}", (lon[i], lat[i]), fontsize=7,
                         xytext=(4, 3), textcoords="offset points")
-    day = model.dates[min(model.day, model.n_days - 1)].date()
-    ax.set_title(f"People at each location, {day}", fontsize=10)
+            labelled.append(i)
+    ax.set_title(f"People at each location ({last_day(model)})", fontsize=10)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect("equal")
@@ -80,11 +88,34 @@ def draw_flows(model, fig: Figure) -> None:
     if days:
         frame = pd.DataFrame({label: model.rec.flow[name][:days] * model.scenario.scale
                               for name, label in names.items()}, index=model.dates[:days])
-        frame.resample("W").sum().plot(ax=ax, marker=".")
+        weekly = frame.resample("W", closed="left", label="left").sum()
+        for label in weekly.columns:
+            ax.plot(weekly.index, weekly[label], marker=".", label=label)
+        ax.legend(loc="upper left", fontsize=8)
     else:
         ax.text(0.5, 0.5, "press Step or Play", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlim(model.dates[0], model.dates[-1])
+    ax.set_ylim(bottom=0)
     ax.set_ylabel("people per week")
-    ax.set_title("Encounters and Darién crossings", fontsize=10)
+    ax.set_title(f"Encounters and Darién crossings ({last_day(model)})", fontsize=10)
+    fig.autofmt_xdate()
+
+
+def policy_text(model) -> str:
+    """The policy in force on the day simulated last (the timeline may have changed it since the start)."""
+    state = model.timeline.states[int(model.timeline.epoch_of(max(model.day - 1, 0)))]
+    net = model.net
+    control = ", ".join(f"{c} {state.border_intensity[net.country_index(c)]:.2f}" for c in ("PAN", "MEX", "USA"))
+    fees = ", ".join(f"{n} x{m:.2f}" for n, m in zip(net.criminal_networks, state.fee_multiplier))
+    return (f"**Policy in force** ({last_day(model)}): border control {control}; US asylum {state.asylum}; "
+            f"TPS {state.tps}; parole {state.parole_monthly_quota:,}/month; smuggling fees {fees}. "
+            f"{model.scenario.name}: {model.scenario.scale:g} people per agent.")
+
+
+@solara.component
+def Policy(model):
+    update_counter.get()
+    solara.Markdown(policy_text(model))
 
 
 @solara.component
@@ -127,7 +158,7 @@ def make_page(scenario_file: str, scale: float, engine: str = "vector"):
     params = model_params(scenario_file, scale)
     explorer = MesaExplorer if engine == "mesa" else VectorExplorer
     first = explorer(**{k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()})
-    return SolaraViz(first, components=[PeopleMap, Flows], model_params=params,
+    return SolaraViz(first, components=[PeopleMap, Flows, Policy], model_params=params,
                      name=f"migsim: {first.scenario.name}")
 
 

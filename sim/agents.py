@@ -32,8 +32,8 @@ class Migrant(mesa.Agent):
         days_left: days to the next location while on a segment.
         savings: USD left.
         with_children: travelling with children.
-        legal_status: none, permit, tps or asylum_pending (``sim.population.LEGAL``).
-        next_review: day of the next scheduled reconsideration (or end of detention), -1 if none.
+        legal_status: none, permit, tps, asylum_pending, or tps_lost (TPS ended, no status, the first
+            choice since not yet made) (``sim.population.LEGAL``).
     """
 
     def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str):
@@ -46,7 +46,6 @@ class Migrant(mesa.Agent):
         self.savings = savings
         self.with_children = with_children
         self.legal_status = legal_status
-        self.next_review = -1
 
     # --- what a reader wants to see ------------------------------------------------------------
 
@@ -83,15 +82,15 @@ class Migrant(mesa.Agent):
 
     def travel(self) -> None:
         """A day on the current segment: death hazard, child abandonment, then arrival at its end."""
-        m, net = self.model, self.model.net
+        m = self.model
         arc = self.arc
-        if net.arc_death_hazard[arc] > 0 and bh.happens(net.arc_death_hazard[arc], m.uniform()):
+        if m.arc_death_hazard[arc] > 0 and bh.happens(m.arc_death_hazard[arc], m.uniform()):
             m.count_by_segment("deaths", arc)
             self.become("dead")
             m.people_at[self.node] -= 1
             return
-        if self.with_children and net.arc_abandon_hazard[arc] > 0 \
-                and bh.happens(net.arc_abandon_hazard[arc], m.uniform()):
+        if self.with_children and m.arc_abandon_hazard[arc] > 0 \
+                and bh.happens(m.arc_abandon_hazard[arc], m.uniform()):
             m.count_by_segment("children_abandoned", arc)
             self.with_children = False
         self.days_left -= 1
@@ -107,6 +106,8 @@ class Migrant(mesa.Agent):
         crossing = net.arc_crossing[arc]
         if crossing == DARIEN:
             rec.add(t, "darien_crossings_north" if net.arc_northbound[arc] else "darien_crossings_south", 1)
+        if m.arc_international[arc]:
+            rec.add(t, "border_crossings_north" if net.arc_northbound[arc] else "border_crossings_south", 1)
         stopped = bh.happens(m.arc_intensity[arc], m.uniform())
         if crossing == US_BORDER:
             rec.add(t, "encounters_us_border" if stopped else "us_border_evasions", 1)
@@ -151,7 +152,6 @@ class Migrant(mesa.Agent):
         self.become("returned")
         self.path = -1
         self.legal_status = "permit"
-        m.schedule(self, m.review_day(t + 1))
 
     def settle(self, last_mode: int | None = None, stuck: bool = False) -> None:
         """End of a journey (or a stop on the way): settled here, with a chance of legal status.
@@ -170,7 +170,6 @@ class Migrant(mesa.Agent):
             self.legal_status = "permit" if gets_status else "none"
         self.path = -1
         self.become("returned" if home else "resident" if stuck else "arrived")
-        m.schedule(self, m.review_day(t + 1))
 
     # --- decisions -----------------------------------------------------------------------------
 
@@ -204,22 +203,32 @@ class Migrant(mesa.Agent):
             settled=[settled],
         )
         pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
-        if pick == 0:  # stay
-            if settled:
-                m.schedule(self, m.review_day(t + 1))
-            else:
+        if self.legal_status == "tps_lost":
+            self.count_tps_choice(pick, paths)
+        if pick == 0:  # stay: settled migrants stay settled; travellers stop here
+            if not settled:
                 self.settle(stuck=True)
             return
         self.path, self.position = int(paths[pick - 1]), int(positions[pick - 1])
         if settled:
             m.rec.add(t, "departures", 1)
-            self.next_review = -1
             self.become("in_transit")
             if self.legal_status != "asylum_pending":
                 self.legal_status = "none"  # a permit or TPS is left behind
         if self.takes_parole():
             return
         self.set_off()
+
+    def count_tps_choice(self, pick: int, paths: np.ndarray) -> None:
+        """A former TPS holder's first choice since losing status: stay without it, go home, or move on."""
+        m, t = self.model, self.model.day
+        if pick == 0:
+            m.rec.add(t, "tps_lost_stayed", 1)
+        elif m.path_end_country[paths[pick - 1]] == m.home_country:
+            m.rec.add(t, "tps_lost_went_home", 1)
+        else:
+            m.rec.add(t, "tps_lost_moved_on", 1)
+        self.legal_status = "none"
 
     def takes_parole(self) -> bool:
         """Heading for the US with a sponsor while the month's quota lasts: enter on parole, settled there."""
@@ -242,7 +251,7 @@ class Migrant(mesa.Agent):
         m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
         arc = self.arc
         capacity = m.arc_capacity[arc]
-        if capacity < 1 and m.uniform() >= capacity:  # smugglers short of places: wait a day
+        if capacity < 1 and m.uniform() >= capacity:  # smugglers short of places: wait, reconsider tomorrow
             m.waiting.append(self)
             return
         if bh.happens(m.arc_refusal[arc], m.uniform()):

@@ -8,8 +8,9 @@ with the same constructor, outcome recorder and tables, and the same behaviour f
 1. the policy in force today (a new epoch may end TPS; a new month refills the parole quota);
 2. every traveller spends a day on their segment (hazards), and those reaching its end arrive:
    crossings are counted, border control may intercept them, the rest settle or decide again;
-3. travellers who found no place yesterday try again;
-4. settled migrants whose review day has come reconsider; detention ends in deportation;
+3. travellers who found no place yesterday reconsider where they are;
+4. detention ends in deportation when due; settled migrants reconsider (each with probability
+   1 / reconsideration_days a day, or when news of a policy that concerns them arrives);
 5. repatriation flights board homebound travellers at their origin;
 6. stocks (people by status and by location) are recorded.
 """
@@ -62,6 +63,8 @@ class MesaModel(mesa.Model):
         self.cand_path, self.cand_pos = bh.candidates(net)
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
         self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
+        self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
         self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
         self.home = net.node_index(sc.home)
         self.home_country = int(net.node_country[self.home])
@@ -71,7 +74,7 @@ class MesaModel(mesa.Model):
         self.rec = Recorder(net, self.n_days)
         self.status_count = np.zeros(len(STATUSES), np.int64)
         self.people_at = np.zeros(net.n_nodes, np.int64)
-        self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due to review (stale entries skipped)
+        self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
         self.movers: list[Migrant] = []  # on a segment
         self.waiting: list[Migrant] = []  # in transit at a location, waiting for a place
         self.epoch = 0
@@ -79,12 +82,13 @@ class MesaModel(mesa.Model):
         self.state = self.timeline.states[0]
 
         pop = initial_population(sc, net, self.rng_sim)  # the same draws as the vectorised engine
+        self.migrants: list[Migrant] = []  # in creation order, for drawing today's reviewers
         for i in range(pop.size):
             migrant = Migrant(self, int(pop.node[i]), float(pop.savings[i]), bool(pop.with_children[i]),
                               LEGAL[pop.legal[i]])
+            self.migrants.append(migrant)
             self.status_count[STATUSES.index(migrant.status)] += 1
             self.people_at[migrant.node] += 1
-            self.schedule(migrant, self.review_day(0))
         self.datacollector = datacollector()  # row i is day i (mesa.batch_run, SolaraViz)
 
     # --- Mesa interface ------------------------------------------------------------------------
@@ -101,7 +105,7 @@ class MesaModel(mesa.Model):
             migrant.travel()
         waiting, self.waiting = self.waiting, []
         for migrant in waiting:
-            migrant.set_off()
+            migrant.decide(settled=False)
         self.review_settled(t)
         self.repatriation_flights(t)
         self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
@@ -138,10 +142,10 @@ class MesaModel(mesa.Model):
         """One uniform draw in [0, 1) from the run's stream."""
         return self.rng_sim.random()
 
-    def review_day(self, first_day: int) -> int:
-        """Day of next reconsideration: a geometric waiting time with the scenario's mean."""
-        p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
-        return min(first_day + int(self.rng_sim.geometric(p)) - 1, np.iinfo(np.int16).max)
+    def agents_for(self, people: float) -> int:
+        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
+        whole, part = divmod(people / self.scenario.scale, 1.0)
+        return int(whole) + int(self.uniform() < part)
 
     def perception_lag(self) -> int:
         lag = self.scenario.behaviour.perception_lag
@@ -149,7 +153,6 @@ class MesaModel(mesa.Model):
 
     def schedule(self, migrant: Migrant, day: int) -> None:
         """Put a migrant on the calendar (days past the run's end are not kept)."""
-        migrant.next_review = int(day)
         if 0 <= day < self.n_days:
             self.calendar.setdefault(int(day), []).append(migrant)
 
@@ -189,10 +192,10 @@ class MesaModel(mesa.Model):
 
     def end_tps(self, t: int) -> None:
         """TPS holders lose status; settled ones reconsider once the news reaches them."""
-        for migrant in self.agents:
+        for migrant in self.migrants:
             if migrant.legal_status != "tps":
                 continue
-            migrant.legal_status = "none"
+            migrant.legal_status = "tps_lost"
             self.rec.add(t, "tps_lost", 1)
             if migrant.status in SETTLED:
                 self.schedule(migrant, t + 1 + self.perception_lag())
@@ -200,15 +203,26 @@ class MesaModel(mesa.Model):
     # --- settled migrants and events -----------------------------------------------------------
 
     def review_settled(self, t: int) -> None:
-        """Settled migrants whose review day is today decide; detention ends in deportation."""
-        for migrant in self.calendar.pop(t, []):
-            if migrant.next_review != t:
-                continue  # rescheduled since
-            migrant.next_review = -1
-            if migrant.status == "detained":
+        """Ends of detention (deportation), then today's reconsiderations: news due, and those drawn."""
+        due = [(migrant, migrant.status) for migrant in self.calendar.pop(t, [])]
+        for migrant, status in due:
+            if status == "detained":
                 migrant.deport(int(self.net.node_country[migrant.node]))
-            elif migrant.status in SETTLED:
-                migrant.decide(settled=True)
+        news = {migrant for migrant, status in due if status in SETTLED}
+        for migrant in sorted(news | set(self.reviewers()), key=lambda m: m.unique_id):
+            migrant.decide(settled=True)
+
+    def reviewers(self) -> list[Migrant]:
+        """Settled migrants who reconsider today.
+
+        Each settled migrant reconsiders on any day with probability 1 / reconsideration_days.
+        Drawing today's number from the binomial and then that many distinct migrants is the same
+        distribution, at a cost proportional to those drawn (as the vectorised engine does).
+        """
+        n = len(self.migrants)
+        p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
+        drawn = self.rng_sim.choice(n, size=self.rng_sim.binomial(n, p), replace=False)
+        return [self.migrants[i] for i in drawn if self.migrants[i].status in SETTLED]
 
     def repatriation_flights(self, t: int) -> None:
         """Flights today board travellers at their origin who are on their way home, up to the seats."""
@@ -217,7 +231,7 @@ class MesaModel(mesa.Model):
                 continue
             homebound = [m for m in self.movers + self.waiting
                          if m.node == flight.origin and self.path_end_country[m.path] == self.home_country]
-            seats = int(flight.seats // self.scenario.scale)
+            seats = self.agents_for(flight.seats)
             order = self.rng_sim.permutation(len(homebound))[:seats]
             board = [homebound[i] for i in order]
             if not board:
@@ -225,11 +239,12 @@ class MesaModel(mesa.Model):
             aboard = set(board)
             self.movers = [m for m in self.movers if m not in aboard]
             self.waiting = [m for m in self.waiting if m not in aboard]
+            self.rec.add(t, "repatriation_flight_demand", len(homebound))
             for migrant in board:
                 migrant.move_to(flight.destination)
                 self.rec.add(t, "returns_home", 1)
                 self.rec.add(t, "returns_home_flight", 1)
+                self.rec.add(t, "repatriation_flight_passengers", 1)
                 migrant.legal_status = "permit"
                 migrant.path = -1
                 migrant.become("returned")
-                self.schedule(migrant, self.review_day(t + 1))

@@ -7,7 +7,8 @@
 The scenario's scale is set so that it has about ``--agents`` agents. The vectorised engine runs
 the whole scenario; the Mesa engine, slow at this size, runs its first ``--mesa-days`` days, and
 the ratio compares the two over those same days. Set-up (building the population, and for Mesa
-one Python object per migrant) is timed apart from stepping.
+one Python object per migrant) is timed apart from stepping, and the vectorised engine is warmed
+up first (its numba route-choice kernel compiles on first use).
 """
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def main() -> None:
     print(f"{scenario.name}: {people:,} people at scale {scenario.scale:.1f} "
           f"(Python {platform.python_version()}, numpy {np.__version__})")
 
+    measure(VectorModel, scenario, 2)  # warm-up: the route-choice kernel is compiled (numba) on first use
     vec_same = measure(VectorModel, scenario, days)
     vec_full = measure(VectorModel, scenario, scenario.days)
     mesa = measure(MesaModel, scenario, days)

@@ -209,11 +209,12 @@ def _check_engine(engine: str) -> None:
 @user_errors
 def app_command(
     scenario_file: Optional[Path] = typer.Argument(
-        None, help="Scenario YAML file [default: scenarios/baseline_2024.yaml]."),
-    scale: Optional[float] = typer.Option(None, min=1, help="People per agent [default: 500]."),
+        None, help="Scenario YAML file (default: scenarios/baseline_2024.yaml)."),
+    scale: Optional[float] = typer.Option(
+        None, min=1, help="People per agent (default: 500 for the baseline, else the scenario's own)."),
     engine: str = typer.Option("vector", help="Engine: vector (fast) or mesa (reference)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8765, help="Port to listen on (0: any free port)."),
+    port: int = typer.Option(8765, help="Port to listen on."),
 ):
     """Open the interactive page (Mesa SolaraViz): map, flows, and sliders for the initial policy."""
     import os
@@ -229,10 +230,11 @@ def app_command(
         raise typer.Exit(2)
     from .app_launch import DEFAULT_SCALE, DEFAULT_SCENARIO
 
-    scenario_file = (scenario_file or DEFAULT_SCENARIO).resolve()
-    _load(scenario_file, None, scale)  # bad input: one clear error before the server starts
-    env = {**os.environ, "MIGSIM_APP_SCENARIO": str(scenario_file),
-           "MIGSIM_APP_SCALE": str(scale or DEFAULT_SCALE), "MIGSIM_APP_ENGINE": engine}
+    if scenario_file is None:
+        scenario_file, scale = DEFAULT_SCENARIO, scale or DEFAULT_SCALE
+    scenario = _load(scenario_file, None, scale)  # bad input: one clear error before the server starts
+    env = {**os.environ, "MIGSIM_APP_SCENARIO": str(scenario_file.resolve()),
+           "MIGSIM_APP_SCALE": str(scenario.scale), "MIGSIM_APP_ENGINE": engine}
     out.print(f"migsim app: {scenario_file.name} on http://{host}:{port} (Ctrl-C to stop)")
     cmd = [sys.executable, "-m", "solara", "run", str(app_file()), "--host", host, "--port", str(port),
            "--no-open", "--production", "--no-check-version"]

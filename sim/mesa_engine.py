@@ -209,7 +209,10 @@ class MesaModel(mesa.Model):
             if status == "detained":
                 migrant.deport(int(self.net.node_country[migrant.node]))
         news = {migrant for migrant, status in due if status in SETTLED}
-        for migrant in sorted(news | set(self.reviewers()), key=lambda m: m.unique_id):
+        reviewers = self.reviewers()
+        if news:  # each decides once, in order of creation
+            reviewers = sorted(news | set(reviewers), key=lambda m: m.unique_id)
+        for migrant in reviewers:
             migrant.decide(settled=True)
 
     def reviewers(self) -> list[Migrant]:

@@ -265,7 +265,7 @@ class Migrant(mesa.Agent):
             return
         self.savings -= cost
         fee = m.arc_fee[arc]
-        if fee > 0:
+        if fee > 0 and net.arc_network[arc] >= 0:  # revenue: fees a criminal network collects
             m.count_by_network("smuggling_revenue_usd", arc, fee)
         self.days_left = int(m.arc_days[arc])
         if self.status != "in_transit":

@@ -34,6 +34,8 @@ class Migrant(mesa.Agent):
         with_children: travelling with children.
         legal_status: none, permit, tps, asylum_pending, or tps_lost (TPS ended, no status, the first
             choice since not yet made) (``sim.population.LEGAL``).
+        been_abroad: has been outside the home country since last living there (so that coming
+            back is a return home, and a journey abandoned before the border is not).
     """
 
     def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str):
@@ -46,6 +48,7 @@ class Migrant(mesa.Agent):
         self.savings = savings
         self.with_children = with_children
         self.legal_status = legal_status
+        self.been_abroad = model.net.node_country[node] != model.home_country
 
     # --- what a reader wants to see ------------------------------------------------------------
 
@@ -77,6 +80,8 @@ class Migrant(mesa.Agent):
         self.model.people_at[self.node] -= 1
         self.model.people_at[node] += 1
         self.node = int(node)
+        if self.model.net.node_country[node] != self.model.home_country:
+            self.been_abroad = True
 
     # --- a day on the road ---------------------------------------------------------------------
 
@@ -149,6 +154,7 @@ class Migrant(mesa.Agent):
         rec.add(t, "returns_home", 1)
         rec.add(t, "returns_home_deported", 1)
         self.move_to(m.home)
+        self.been_abroad = False
         self.become("returned")
         self.path = -1
         self.legal_status = "permit"
@@ -156,20 +162,24 @@ class Migrant(mesa.Agent):
     def settle(self, last_mode: int | None = None, stuck: bool = False) -> None:
         """End of a journey (or a stop on the way): settled here, with a chance of legal status.
 
-        Settling in the home country is a return home, by flight if the last leg was by air.
+        Settling in the home country after being abroad is a return home, by flight if the last
+        leg was by air; a journey given up before leaving the country is not.
         """
         m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
         country = int(net.node_country[self.node])
         home = country == m.home_country
-        if home:
+        came_back = home and self.been_abroad
+        if came_back:
             rec.add(t, "returns_home", 1)
             rec.add(t, "returns_home_flight" if last_mode == AIR else "returns_home_overland", 1)
+        if home:
+            self.been_abroad = False
         chance = m.tables[m.epoch].country_legal_chance[country]
         gets_status = home or m.uniform() < chance
         if self.legal_status != "asylum_pending":
             self.legal_status = "permit" if gets_status else "none"
         self.path = -1
-        self.become("returned" if home else "resident" if stuck else "arrived")
+        self.become("returned" if came_back else "resident" if stuck or home else "arrived")
 
     # --- decisions -----------------------------------------------------------------------------
 

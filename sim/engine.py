@@ -147,6 +147,7 @@ class VectorModel(mesa.Model):
         self.people_at -= np.bincount(self.pop.node[agents], minlength=n)
         self.pop.node[agents] = nodes
         self.people_at += np.bincount(self.pop.node[agents], minlength=n)
+        self.pop.been_abroad[agents] |= self.net.node_country[self.pop.node[agents]] != self.home_country
 
     def _reviewers(self) -> np.ndarray:
         """Settled migrants who reconsider today.
@@ -288,6 +289,7 @@ class VectorModel(mesa.Model):
         self.rec.add(t, "returns_home", agents.size)
         self.rec.add(t, "returns_home_deported", agents.size)
         self._set_node(agents, self.home)
+        self.pop.been_abroad[agents] = False
         self._set_status(agents, RETURNED)
         self.pop.path[agents] = -1
         self.pop.legal[agents] = PERMIT  # citizens at home
@@ -295,23 +297,26 @@ class VectorModel(mesa.Model):
     def _settle(self, agents: np.ndarray, t: int, last_mode: np.ndarray | None = None, stuck=False) -> None:
         """End of a journey (or a stop on the way): settled there, with a chance of legal status.
 
-        Settling in the home country is a return home, by flight if the last leg was by air.
+        Settling in the home country after being abroad is a return home, by flight if the last
+        leg was by air; a journey given up before leaving the country is not.
         """
         if agents.size == 0:
             return
         pop, net, rng = self.pop, self.net, self.rng_sim
         country = net.node_country[pop.node[agents]]
         home = country == self.home_country
-        flight = home & (last_mode == AIR) if last_mode is not None else np.zeros(agents.size, bool)
-        self.rec.add(t, "returns_home", np.count_nonzero(home))
+        came_back = home & pop.been_abroad[agents]
+        pop.been_abroad[agents[home]] = False
+        flight = came_back & (last_mode == AIR) if last_mode is not None else np.zeros(agents.size, bool)
+        self.rec.add(t, "returns_home", np.count_nonzero(came_back))
         self.rec.add(t, "returns_home_flight", np.count_nonzero(flight))
-        self.rec.add(t, "returns_home_overland", np.count_nonzero(home & ~flight))
+        self.rec.add(t, "returns_home_overland", np.count_nonzero(came_back & ~flight))
         chance = self.tables[self._epoch].country_legal_chance[country]
         pending = pop.legal[agents] == ASYLUM_PENDING
         gets = home | (rng.random(agents.size, dtype=np.float32) < chance)
         pop.legal[agents] = np.where(pending, ASYLUM_PENDING, np.where(gets, PERMIT, NO_STATUS))
         pop.path[agents] = -1
-        status = np.where(home, RETURNED, RESIDENT if stuck else ARRIVED)
+        status = np.where(came_back, RETURNED, np.where(home | stuck, RESIDENT, ARRIVED))
         for s in (RETURNED, RESIDENT, ARRIVED):
             self._set_status(agents[status == s], s)
 
@@ -458,6 +463,7 @@ class VectorModel(mesa.Model):
             self.movers = self.movers[~np.isin(self.movers, board)]
             self.waiting = self.waiting[~np.isin(self.waiting, board)]
             self._set_node(board, flight.destination)
+            self.pop.been_abroad[board] = False
             self.rec.add(t, "returns_home", board.size)
             self.rec.add(t, "returns_home_flight", board.size)
             self.rec.add(t, "repatriation_flight_passengers", board.size)

@@ -245,6 +245,7 @@ class MesaModel(mesa.Model):
             self.rec.add(t, "repatriation_flight_demand", len(homebound))
             for migrant in board:
                 migrant.move_to(flight.destination)
+                migrant.been_abroad = False
                 self.rec.add(t, "returns_home", 1)
                 self.rec.add(t, "returns_home_flight", 1)
                 self.rec.add(t, "repatriation_flight_passengers", 1)

@@ -1,4 +1,4 @@
-"""The migrant population as a structure of arrays with small dtypes (14 bytes an agent)."""
+"""The migrant population as a structure of arrays with small dtypes (15 bytes an agent)."""
 from __future__ import annotations
 
 import os
@@ -31,6 +31,7 @@ class Population:
     savings: np.ndarray  # float32 USD
     with_children: np.ndarray  # bool
     legal: np.ndarray  # uint8, index into LEGAL
+    been_abroad: np.ndarray  # bool: outside the home country since last living there
 
     @property
     def size(self) -> int:
@@ -72,6 +73,7 @@ def check_memory(scenario: Scenario, file=None, available: int | None = None) ->
 
 def initial_population(scenario: Scenario, net: Network, rng: np.random.Generator) -> Population:
     """Everyone settled where the scenario puts them, with drawn savings and children."""
+    home_country = net.node_country[net.node_index(scenario.home)]
     counts = agent_counts(scenario)
     n = sum(counts)
     pop = Population(
@@ -83,6 +85,7 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         savings=np.empty(n, np.float32),
         with_children=np.empty(n, bool),
         legal=np.empty(n, np.uint8),
+        been_abroad=np.empty(n, bool),
     )
     start = 0
     for group, k in zip(scenario.population, counts):
@@ -93,5 +96,6 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         )
         pop.with_children[sl] = rng.random(k, dtype=np.float32) < group.share_with_children
         pop.legal[sl] = LEGAL.index(group.legal_status)
+        pop.been_abroad[sl] = net.node_country[net.node_index(group.location)] != home_country
         start += k
     return pop

@@ -122,3 +122,16 @@ def test_visa_bond_lowers_flights_to_the_us():
     bonded = total(scenario(rich, [bond]), "visa_refusals")
     assert free > 20
     assert bonded < 0.8 * free
+
+
+def test_a_journey_given_up_at_home_is_not_a_return():
+    # Caracas residents who set off but are refused a visa (or cannot pay) stay residents, not returnees
+    at_home = [{"location": "Caracas", "people": 3000, "legal_status": "permit", "savings": {"median_usd": 8000}}]
+    sc = scenario(at_home, [], days=30)
+    for seed in SEEDS:
+        model = VectorModel(sc, seed=seed)
+        model.run()
+        daily = model.tables_out()["daily"]
+        assert daily["visa_refusals"].sum() > 0
+        back_from_abroad = daily["border_crossings_south"].sum() + daily["border_crossings_north"].sum()
+        assert daily["returns_home"].sum() <= back_from_abroad  # every return crossed a border first

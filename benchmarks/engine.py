@@ -40,13 +40,13 @@ def measure(agents: float | None) -> dict:
     from sim.engine import VectorModel
 
     sc = five_year_scenario(agents)
-    warm = VectorModel(sc.model_copy(update={"scale": 1e4}))  # warm caches and compile the choice kernel
+    warm = VectorModel(sc.model_copy(update={"scale": 1e4}), collect=False)  # warm caches and compile the choice kernel
     for _ in range(3):
         warm.step()
     del warm
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     began, cpu0 = time.perf_counter(), time.process_time()
-    model = VectorModel(sc)
+    model = VectorModel(sc, collect=False)
     built = time.perf_counter()
     model.run()
     done, cpu = time.perf_counter(), time.process_time() - cpu0

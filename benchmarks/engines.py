@@ -36,7 +36,7 @@ def timed_days(model, days: int) -> float:
 
 def measure(cls, scenario, days: int) -> dict:
     began = time.perf_counter()
-    model = cls(scenario)
+    model = cls(scenario, collect=False)
     setup = time.perf_counter() - began
     seconds = timed_days(model, days)
     agents = len(model.agents) if cls is MesaModel else int(model.pop.size)

@@ -169,7 +169,7 @@ def run_migsim(scenario_file: Path, n: int, settled_share: float, engine: str):
         from sim.mesa_engine import MesaModel as Model
     base = rss_kb("VmRSS")
     began = time.perf_counter()
-    model = Model(sc)
+    model = Model(sc, collect=False)
     if settled_share > 0:  # the movers (at the origin) decide on day 0
         origin = model.net.node_index("Origin")
         if engine == "migsim_vector":

@@ -1,25 +1,19 @@
 """The vectorised engine: one ``mesa.Model`` whose agents are rows of a structure of arrays.
 
 Each day touches only the migrants who act: those travelling (kept in an index of movers),
-those reaching a location, and settled migrants whose reconsideration day has come (drawn
-ahead and kept on a calendar). Behaviour comes from :mod:`sim.behaviour`.
+those reaching a location, settled migrants drawn to reconsider today, and those a calendar
+says are due (end of detention, news of a policy). Behaviour comes from :mod:`sim.behaviour`;
+the route choice itself runs in :mod:`sim.kernels`.
 """
 from __future__ import annotations
 
-from typing import Callable
-
-import mesa
 import numpy as np
-import pandas as pd
 
 from . import behaviour as bh
 from .calendar import Calendar
 from .kernels import choose_routes
-from .load import load_scenario, network_of
+from .model import MigrationModel
 from .network import MODES
-from .outcomes import Recorder, arcs_table, daily_table, locations_table
-from .policy import RESPONSES, compile_timeline
-from .reporters import datacollector
 from .population import (
     ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
     LEGAL, STATUSES, TPS, TPS_LOST, initial_population,
@@ -33,52 +27,21 @@ IS_SETTLED = np.isin(np.arange(len(STATUSES)), (RESIDENT, ARRIVED, RETURNED))  #
 HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-status code
 
 
-class VectorModel(mesa.Model):
-    """Migrant route choice on a network, for populations of millions.
+class VectorModel(MigrationModel):
+    """Migrant route choice on a network, for populations of millions (constructor: MigrationModel)."""
 
-    Args:
-        scenario: a validated :class:`Scenario` (from :func:`sim.load.load_scenario`) or a path to one.
-        seed: overrides the scenario's seed.
-        scale: overrides the scenario's people per agent.
-    """
-
-    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None):
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario)
-        updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
-        self.scenario = scenario.model_copy(update=updates) if updates else scenario
-        super().__init__(seed=self.scenario.seed)
-        sc = self.scenario
-        self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
-        self.net = net = network_of(sc)
-        self.n_days = sc.days
-        self.day = 0
-        self.dates = pd.date_range(sc.start, sc.end, freq="D")
-        self.timeline = compile_timeline(sc, net)
-        b = sc.behaviour
-        self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
-        self.cand_path, self.cand_pos = bh.candidates(net)
+    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None,
+                 collect: bool = True):
+        super().__init__(scenario, seed, scale, collect)
         self._choice_sets()
-        self.arc_days = bh.arc_days(net, b.speed_km_per_day)
-        self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
-        self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
-        self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
-        self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
-        self.home = net.node_index(sc.home)
-        self.home_country = net.node_country[self.home]
-        self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
-        self.us = net.country_index(bh.US) if bh.US in net.countries else -1
-
-        self.pop = initial_population(sc, net, self.rng_sim)
-        self.rec = Recorder(net, self.n_days)
+        self.pop = initial_population(self.scenario, self.net, self.rng_sim)
         self.calendar = Calendar(self.n_days)
         self.movers = np.empty(0, np.int32)  # agents on an arc
         self.waiting = np.empty(0, np.int32)  # in transit at a location, waiting for a place
         self.status_count = np.bincount(self.pop.status, minlength=len(STATUSES)).astype(np.int64)
-        self.people_at = np.bincount(self.pop.node, minlength=net.n_nodes).astype(np.int64)
+        self.people_at = np.bincount(self.pop.node, minlength=self.net.n_nodes).astype(np.int64)
         self._epoch = 0
         self._parole_left = 0
-        self.datacollector = datacollector()  # row i is day i (mesa.batch_run, SolaraViz)
 
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
@@ -93,47 +56,14 @@ class VectorModel(mesa.Model):
         self.cand_death = np.stack([tb.death_risk[cp, cq] for tb in self.tables])
         self.legal_chance_at = np.stack([tb.country_legal_chance[self.net.node_country] for tb in self.tables])
 
-    # --- Mesa interface ------------------------------------------------------------------------
-
-    def step(self) -> None:
-        """Advance one day."""
-        if self.day >= self.n_days:
-            self.running = False
-            return
-        t = self.day
+    def simulate_day(self, t: int) -> None:
+        """Policy in force, travel, waiting travellers reconsider, reviews, flights (as in MesaModel)."""
         self._enter_epoch(t)
         self._travel(t)
         waiting, self.waiting = self.waiting, np.empty(0, np.int32)
         self._decide(waiting, t, settled=False)
         self._review_settled(t)
         self._repatriation_flights(t)
-        self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
-        self.rec.status[t] = self.status_count
-        self.rec.people_at[t] = self.people_at
-        self.day += 1
-        self.running = self.day < self.n_days
-        self.datacollector.collect(self)
-
-    def run(self, progress: Callable[[int], None] | None = None) -> None:
-        """Run to the scenario's end; ``progress(day)`` is called after each day."""
-        while self.day < self.n_days:
-            self.step()
-            if progress is not None:
-                progress(self.day)
-
-    # outcome reporters (people), usable with mesa.DataCollector
-    @property
-    def people(self) -> dict[str, int]:
-        return {s: int(c * self.scenario.scale) for s, c in zip(STATUSES, self.status_count)}
-
-    def tables_out(self) -> dict[str, pd.DataFrame]:
-        """The run's outcome tables: daily, per location, per arc and month."""
-        scale, dates = self.scenario.scale, self.dates
-        return {
-            "daily": daily_table(self.rec, dates, scale).iloc[: self.day],
-            "locations": locations_table(self.rec, dates, scale).iloc[: self.day],
-            "flows": arcs_table(self.rec, dates, scale),
-        }
 
     # --- bookkeeping ---------------------------------------------------------------------------
 
@@ -162,11 +92,6 @@ class VectorModel(mesa.Model):
         drawn = self.rng_sim.choice(n, size=k, replace=False).astype(np.int32)
         return drawn[IS_SETTLED[self.pop.status[drawn]]]
 
-    def _agents_for(self, people: float) -> int:
-        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
-        whole, part = divmod(people / self.scenario.scale, 1.0)
-        return int(whole) + int(self.rng_sim.random() < part)
-
     def _lags(self, n: int) -> np.ndarray:
         lag = self.scenario.behaviour.perception_lag
         return bh.perception_lag(self.rng_sim, n, lag.mean_days, lag.shape)
@@ -175,7 +100,7 @@ class VectorModel(mesa.Model):
 
     def _enter_epoch(self, t: int) -> None:
         e = int(self.timeline.epoch_of(t))
-        new_month = t == 0 or self.dates[t].day == 1
+        new_month = t == 0 or self.month_starts[t]
         state = self.timeline.states[e]
         if new_month:
             self._parole_left = state.parole_monthly_quota / self.scenario.scale
@@ -456,7 +381,7 @@ class VectorModel(mesa.Model):
                 (pop.node[travelling] == flight.origin)
                 & (self.path_end_country[pop.path[travelling]] == self.home_country)
             ]
-            seats = self._agents_for(flight.seats)
+            seats = self.agents_for(flight.seats)
             board = self.rng_sim.permutation(homebound)[:seats]
             if board.size == 0:
                 continue

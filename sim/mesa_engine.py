@@ -16,64 +16,25 @@ with the same constructor, outcome recorder and tables, and the same behaviour f
 """
 from __future__ import annotations
 
-from typing import Callable
-
-import mesa
 import numpy as np
-import pandas as pd
 
 from . import behaviour as bh
 from .agents import SETTLED, Migrant
-from .load import load_scenario, network_of
-from .outcomes import Recorder, arcs_table, daily_table, locations_table
-from .policy import compile_timeline
+from .model import MigrationModel
 from .population import LEGAL, STATUSES, initial_population
-from .reporters import datacollector
 from .scenario import Scenario
 
 STACKED = ("money_cost", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
            "country_legal_chance")
 
 
-class MesaModel(mesa.Model):
-    """Migrant route choice on a network, one Mesa agent per migrant (for small populations).
+class MesaModel(MigrationModel):
+    """Migrant route choice on a network, one Mesa agent per migrant (constructor: MigrationModel)."""
 
-    Args:
-        scenario: a validated :class:`Scenario` (from :func:`sim.load.load_scenario`) or a path to one.
-        seed: overrides the scenario's seed.
-        scale: overrides the scenario's people per agent.
-    """
-
-    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None):
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario)
-        updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
-        self.scenario = scenario.model_copy(update=updates) if updates else scenario
-        super().__init__(seed=self.scenario.seed)
-        sc = self.scenario
-        self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
-        self.net = net = network_of(sc)
-        self.n_days = sc.days
-        self.day = 0
-        self.dates = pd.date_range(sc.start, sc.end, freq="D")
-        self.timeline = compile_timeline(sc, net)
-        b = sc.behaviour
-        self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
+    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None,
+                 collect: bool = True):
+        super().__init__(scenario, seed, scale, collect)
         self.stacked = {name: np.stack([getattr(tb, name) for tb in self.tables]) for name in STACKED}
-        self.cand_path, self.cand_pos = bh.candidates(net)
-        self.arc_days = bh.arc_days(net, b.speed_km_per_day)
-        self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
-        self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
-        self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
-        self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
-        self.home = net.node_index(sc.home)
-        self.home_country = int(net.node_country[self.home])
-        self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
-        self.us = net.country_index(bh.US) if bh.US in net.countries else -1
-
-        self.rec = Recorder(net, self.n_days)
-        self.status_count = np.zeros(len(STATUSES), np.int64)
-        self.people_at = np.zeros(net.n_nodes, np.int64)
         self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
         self.movers: list[Migrant] = []  # on a segment
         self.waiting: list[Migrant] = []  # in transit at a location, waiting for a place
@@ -81,7 +42,7 @@ class MesaModel(mesa.Model):
         self.parole_left = 0.0
         self.state = self.timeline.states[0]
 
-        pop = initial_population(sc, net, self.rng_sim)  # the same draws as the vectorised engine
+        pop = initial_population(self.scenario, self.net, self.rng_sim)  # the same draws as VectorModel
         self.migrants: list[Migrant] = []  # in creation order, for drawing today's reviewers
         for i in range(pop.size):
             migrant = Migrant(self, int(pop.node[i]), float(pop.savings[i]), bool(pop.with_children[i]),
@@ -89,16 +50,9 @@ class MesaModel(mesa.Model):
             self.migrants.append(migrant)
             self.status_count[STATUSES.index(migrant.status)] += 1
             self.people_at[migrant.node] += 1
-        self.datacollector = datacollector()  # row i is day i (mesa.batch_run, SolaraViz)
 
-    # --- Mesa interface ------------------------------------------------------------------------
-
-    def step(self) -> None:
-        """Advance one day."""
-        if self.day >= self.n_days:
-            self.running = False
-            return
-        t = self.day
+    def simulate_day(self, t: int) -> None:
+        """One day, in the order of the module docstring (steps 1-5; the base class records stocks)."""
         self.enter_epoch(t)
         travellers, self.movers = self.movers, []
         for migrant in travellers:
@@ -108,44 +62,12 @@ class MesaModel(mesa.Model):
             migrant.decide(settled=False)
         self.review_settled(t)
         self.repatriation_flights(t)
-        self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
-        self.rec.status[t] = self.status_count
-        self.rec.people_at[t] = self.people_at
-        self.day += 1
-        self.running = self.day < self.n_days
-        self.datacollector.collect(self)
-
-    def run(self, progress: Callable[[int], None] | None = None) -> None:
-        """Run to the scenario's end; ``progress(day)`` is called after each day."""
-        while self.day < self.n_days:
-            self.step()
-            if progress is not None:
-                progress(self.day)
-
-    # outcome reporters (people), usable with mesa.DataCollector
-    @property
-    def people(self) -> dict[str, int]:
-        return {s: int(c * self.scenario.scale) for s, c in zip(STATUSES, self.status_count)}
-
-    def tables_out(self) -> dict[str, pd.DataFrame]:
-        """The run's outcome tables: daily, per location, per arc and month."""
-        scale, dates = self.scenario.scale, self.dates
-        return {
-            "daily": daily_table(self.rec, dates, scale).iloc[: self.day],
-            "locations": locations_table(self.rec, dates, scale).iloc[: self.day],
-            "flows": arcs_table(self.rec, dates, scale),
-        }
 
     # --- what agents ask of the model ----------------------------------------------------------
 
     def uniform(self) -> float:
         """One uniform draw in [0, 1) from the run's stream."""
         return self.rng_sim.random()
-
-    def agents_for(self, people: float) -> int:
-        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
-        whole, part = divmod(people / self.scenario.scale, 1.0)
-        return int(whole) + int(self.uniform() < part)
 
     def perception_lag(self) -> int:
         lag = self.scenario.behaviour.perception_lag
@@ -176,7 +98,7 @@ class MesaModel(mesa.Model):
         """Today's policy: the parole quota refills on the first of a month; a new epoch sets the levers."""
         e = int(self.timeline.epoch_of(t))
         state = self.timeline.states[e]
-        if t == 0 or self.dates[t].day == 1:
+        if t == 0 or self.month_starts[t]:
             self.parole_left = state.parole_monthly_quota / self.scenario.scale
         if e == self.epoch and t > 0:
             return

@@ -20,16 +20,19 @@ from .scenario import Scenario
 ENGINES = ("vector", "mesa")
 
 
-def make_model(scenario: Scenario, engine: str = "vector"):
-    """The engine named ``engine`` on this scenario (both are ``mesa.Model`` subclasses)."""
+def make_model(scenario: Scenario, engine: str = "vector", collect: bool = False):
+    """The engine named ``engine`` on this scenario (both are ``mesa.Model`` subclasses).
+
+    ``collect`` fills the mesa DataCollector every day; runs written to disk do not need it.
+    """
     if engine == "vector":
         from .engine import VectorModel
 
-        return VectorModel(scenario)
+        return VectorModel(scenario, collect=collect)
     if engine == "mesa":
         from .mesa_engine import MesaModel  # the readable reference engine
 
-        return MesaModel(scenario)
+        return MesaModel(scenario, collect=collect)
     raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
 
 

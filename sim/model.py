@@ -1,0 +1,115 @@
+"""What both engines share: the scenario's world read once, the day's bookkeeping, the outputs.
+
+:class:`sim.engine.VectorModel` and :class:`sim.mesa_engine.MesaModel` subclass
+:class:`MigrationModel` and implement :meth:`MigrationModel.simulate_day`; everything else (the
+constructor, ``step``/``run``, reporters and tables) is this one piece of code.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import behaviour as bh
+from .load import load_scenario, network_of
+from .outcomes import Recorder, arcs_table, daily_table, locations_table
+from .policy import compile_timeline
+from .population import STATUSES
+from .reporters import datacollector
+from .scenario import Scenario
+
+
+class MigrationModel(mesa.Model):
+    """Migrant route choice on a network (a base class: engines say how a day is simulated).
+
+    Args:
+        scenario: a validated :class:`Scenario` (from :func:`sim.load.load_scenario`) or a path to one.
+        seed: overrides the scenario's seed.
+        scale: overrides the scenario's people per agent.
+        collect: fill ``datacollector`` (mesa.DataCollector) every day, for batch_run and SolaraViz;
+            the run's tables come from the recorder either way.
+    """
+
+    def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None,
+                 collect: bool = True):
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
+        self.scenario = scenario.model_copy(update=updates) if updates else scenario
+        super().__init__(seed=self.scenario.seed)
+        sc, b = self.scenario, self.scenario.behaviour
+        self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
+        self.net = net = network_of(sc)
+        self.n_days = sc.days
+        self.day = 0
+        self.dates = pd.date_range(sc.start, sc.end, freq="D")
+        self.timeline = compile_timeline(sc, net)
+        self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
+        self.cand_path, self.cand_pos = bh.candidates(net)
+        self.arc_days = bh.arc_days(net, b.speed_km_per_day)
+        self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
+        self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
+        self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
+        self.home = net.node_index(sc.home)
+        self.home_country = int(net.node_country[self.home])
+        self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
+        self.us = net.country_index(bh.US) if bh.US in net.countries else -1
+        self.month_starts = self.dates.day == 1
+        self.rec = Recorder(net, self.n_days)
+        self.status_count = np.zeros(len(STATUSES), np.int64)
+        self.people_at = np.zeros(net.n_nodes, np.int64)
+        self.collect = collect
+        self.datacollector = datacollector()  # row i is day i (mesa.batch_run, SolaraViz)
+
+    def simulate_day(self, t: int) -> None:  # pragma: no cover - engines implement it
+        raise NotImplementedError
+
+    # --- Mesa interface ------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one day, then record the day's stocks."""
+        if self.day >= self.n_days:
+            self.running = False
+            return
+        t = self.day
+        self.simulate_day(t)
+        self.rec.add(t, "arrests_police_operation", self.timeline.arrests_per_day[t])
+        self.rec.status[t] = self.status_count
+        self.rec.people_at[t] = self.people_at
+        self.day += 1
+        self.running = self.day < self.n_days
+        if self.collect:
+            self.datacollector.collect(self)
+
+    def run(self, progress: Callable[[int], None] | None = None) -> None:
+        """Run to the scenario's end; ``progress(day)`` is called after each day."""
+        while self.day < self.n_days:
+            self.step()
+            if progress is not None:
+                progress(self.day)
+
+    # --- outputs -------------------------------------------------------------------------------
+
+    @property
+    def people(self) -> dict[str, int]:
+        """People in each status now (agents x scale)."""
+        return {s: int(c * self.scenario.scale) for s, c in zip(STATUSES, self.status_count)}
+
+    def tables_out(self) -> dict[str, pd.DataFrame]:
+        """The run's outcome tables: daily, per location, per arc and month."""
+        scale, dates = self.scenario.scale, self.dates
+        return {
+            "daily": daily_table(self.rec, dates, scale).iloc[: self.day],
+            "locations": locations_table(self.rec, dates, scale).iloc[: self.day],
+            "flows": arcs_table(self.rec, dates, scale),
+        }
+
+    # --- shared rules of thumb -----------------------------------------------------------------
+
+    def agents_for(self, people: float) -> int:
+        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
+        whole, part = divmod(people / self.scenario.scale, 1.0)
+        return int(whole) + int(self.rng_sim.random() < part)

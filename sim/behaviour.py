@@ -165,16 +165,18 @@ def personal_utility(
 ) -> np.ndarray:
     """Add what depends on the migrant (here, savings, children); `stay` is column 0, fixed at 0.
 
-    Cost enters relative to savings; a route dearer than one's savings is not excluded (people
-    set off hoping to earn or borrow on the way) but those who cannot pay a leg stop there.
-    Unavailable candidates get -inf.
+    Cost enters relative to savings on a log scale, ``log(1 + cost / savings)``: the first
+    hundred dollars weigh more than the tenth (diminishing sensitivity), so a route costing five
+    times one's savings is dearer than one costing twice as much, but not 2.5 times as bad. A route
+    dearer than one's savings is not excluded (people set off hoping to earn or borrow on the way)
+    but those who cannot pay a leg stop there. Unavailable candidates get -inf.
     """
     col = lambda a: np.asarray(a, dtype=np.float32)[:, None]  # noqa: E731
     here = w.income * col(here_log_income) + w.legal_status * col(here_legal)
     u = (
         route_part
         - here
-        - w.cost * money_cost / np.maximum(col(savings), 1.0)
+        - w.cost * np.log1p(money_cost / np.maximum(col(savings), 1.0))
         - (w.death_risk * w.children_risk) * col(with_children) * death_risk
         + w.move * col(settled)
     )

@@ -211,8 +211,9 @@ def build_network(rows: NetworkFile, path: Path | str = "<network>") -> Network:
 
     kinds = [loc.kind for loc in rows.locations]
     weight = {(a, b): rows.segments[arcs["segment"][i]] for (a, b), i in arc_of_pair.items()}
+    corridors = [[node_id[n] for n in r.via] for r in rows.routes]
     pn, pa, plen = journeys(len(rows.locations), kinds, arc_of_pair,
-                            {k: _generalised_cost(v) for k, v in weight.items()})
+                            {k: _generalised_cost(v) for k, v in weight.items()}, corridors=corridors)
 
     return Network(
         name=rows.name,
@@ -261,8 +262,13 @@ def _generalised_cost(seg: SegmentRow) -> float:
     return km + (seg.travel_cost_usd + seg.smuggling_fee_usd) * 2.0
 
 
-def journeys(n_nodes: int, kinds: list[str], arc_of_pair: dict, cost: dict, k: int = ROUTES_PER_DESTINATION):
-    """Candidate routes: from every location, the ``k`` cheapest simple paths to each place to live.
+def journeys(n_nodes: int, kinds: list[str], arc_of_pair: dict, cost: dict, k: int = ROUTES_PER_DESTINATION,
+             corridors: list[list[int]] = ()):
+    """Candidate routes: from every location, the ``k`` cheapest simple paths to each place to live,
+    plus the reported corridors (``corridors``, both directions) that end at a place to live.
+
+    The corridors matter because the ranking cannot see everything that makes a route usable
+    (a visa refusal, for one): without them, the Darién route is never a candidate from Bogotá.
 
     Returns padded arrays path_nodes [path, max_len], path_arcs [path, max_len - 1], path_length.
     """
@@ -281,6 +287,12 @@ def journeys(n_nodes: int, kinds: list[str], arc_of_pair: dict, cost: dict, k: i
             if dst == src or not nx.has_path(graph, src, dst):
                 continue
             found.extend(itertools.islice(nx.shortest_simple_paths(graph, src, dst, weight="weight"), k))
+    known = {tuple(p) for p in found}
+    for via in corridors:
+        for seq in (list(via), list(via)[::-1]):
+            if kinds[seq[-1]] in DESTINATION_KINDS and tuple(seq) not in known:
+                known.add(tuple(seq))
+                found.append(seq)
     max_len = max(len(p) for p in found)
     pn = np.full((len(found), max_len), -1, dtype=np.int16)
     pa = np.full((len(found), max_len - 1), -1, dtype=np.int16)

@@ -1,0 +1,1 @@
+"""Calibration to the reported figures (seeds/targets.yaml): config, targets and mapping, fit, report."""

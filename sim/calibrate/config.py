@@ -1,0 +1,89 @@
+"""The calibration file: which scenario, which targets, which parameters with which priors, how hard to try."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import ScenarioError, pydantic_errors
+from ..yamlio import read_yaml
+
+
+class Prior(BaseModel):
+    """A parameter's prior: uniform or log-uniform between ``low`` and ``high``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    distribution: Literal["uniform", "loguniform"] = "uniform"
+    low: float
+    high: float
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low < self.high:
+            raise ValueError(f"`low` ({self.low}) must be below `high` ({self.high})")
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError("a log-uniform prior needs `low` > 0")
+        return self
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Map points of [0, 1] to the parameter's scale (the prior is uniform in the unit coordinate)."""
+        if self.distribution == "loguniform":
+            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        return self.low + u * (self.high - self.low)
+
+    def to_unit(self, x: np.ndarray) -> np.ndarray:
+        if self.distribution == "loguniform":
+            return (np.log(x) - np.log(self.low)) / (np.log(self.high) - np.log(self.low))
+        return (x - self.low) / (self.high - self.low)
+
+
+class Effort(BaseModel):
+    """How many simulations each stage spends (see sim/calibrate/fit.py for the stages)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    screen: Annotated[int, Field(ge=2)] = 64  # Latin-hypercube points over the prior
+    optimise: Annotated[int, Field(ge=0)] = 60  # Nelder-Mead loss evaluations (each = `seeds` runs)
+    seeds: Annotated[int, Field(ge=1)] = 2  # common random numbers: seeds per loss evaluation
+    abc: Annotated[int, Field(ge=0)] = 200  # ABC rejection proposals around the optimum
+    abc_box: Annotated[float, Field(gt=0, le=1)] = 0.25  # half-width of the proposal box (unit coordinates)
+    check_replicates: Annotated[int, Field(ge=1)] = 8  # final runs at the optimum for the fit table
+
+
+class CalibrationConfig(BaseModel):
+    """A calibration: the scenario to fit, the targets, the free parameters and their priors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    scenario: str  # relative to this file
+    targets: str  # relative to this file
+    fit: list[str] = Field(min_length=1)  # target ids fitted
+    scale: Annotated[float, Field(ge=1)]  # people per agent during calibration
+    seed: Annotated[int, Field(ge=0)] = 0
+    parameters: dict[str, Prior] = Field(min_length=1)  # dotted path into the scenario -> prior
+    fixed: dict[str, float] = {}  # dotted path -> value held fixed during the fit (stated, not fitted)
+    effort: Effort = Effort()
+    output: str = ""  # partial scenario written with the calibrated behaviour, relative to this file
+
+    def path(self, field: str, file: Path) -> Path:
+        value = getattr(self, field)
+        return (file.parent / value).resolve() if value else Path()
+
+
+def load_config(path: str | Path) -> CalibrationConfig:
+    """Read and validate a calibration file (problems are a ScenarioError naming file and key)."""
+    path = Path(path)
+    try:
+        cfg = CalibrationConfig.model_validate(read_yaml(path))
+    except ValidationError as err:
+        raise pydantic_errors(path, err) from None
+    for key in cfg.parameters:
+        if not (key.startswith("behaviour.") or key in cfg.fixed):
+            raise ScenarioError(path, f"parameters.{key}", "only `behaviour.` parameters can be calibrated "
+                                "(the calibrated file is a behaviour block)")
+    for key in cfg.fixed:
+        if not key.startswith("behaviour."):
+            raise ScenarioError(path, f"fixed.{key}", "only `behaviour.` parameters can be fixed here")
+    return cfg

@@ -1,0 +1,73 @@
+"""What a calibration leaves behind: the calibrated behaviour file, the posterior summary, the fit table."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .. import __version__
+from .config import CalibrationConfig
+from .fit import Fit, band_distance
+from .targets import Target
+
+
+def point_values(cfg: CalibrationConfig, unit: np.ndarray) -> dict[str, float]:
+    """Dotted path -> value on the parameter's scale, for a point in unit coordinates."""
+    return {name: float(p.from_unit(np.clip(u, 0, 1))) for (name, p), u in zip(cfg.parameters.items(), unit)}
+
+
+def posterior_table(cfg: CalibrationConfig, fit: Fit) -> pd.DataFrame:
+    """Per parameter: prior, optimum, and the ABC posterior (accepted draws) mean and 90% interval."""
+    rows = []
+    acc = fit.abc_unit[fit.accepted]
+    for j, (name, prior) in enumerate(cfg.parameters.items()):
+        vals = prior.from_unit(acc[:, j]) if len(acc) else np.array([np.nan])
+        rows.append({
+            "parameter": name, "prior": f"{prior.distribution}({prior.low:g}, {prior.high:g})",
+            "optimum": float(prior.from_unit(fit.best_unit[j])),
+            "posterior_mean": float(np.mean(vals)), "posterior_5%": float(np.quantile(vals, 0.05)),
+            "posterior_95%": float(np.quantile(vals, 0.95)), "accepted": int(len(acc)),
+        })
+    for name, value in cfg.fixed.items():
+        rows.append({"parameter": name, "prior": "fixed", "optimum": value, "posterior_mean": value,
+                     "posterior_5%": value, "posterior_95%": value, "accepted": int(len(acc))})
+    return pd.DataFrame(rows)
+
+
+def fit_table(targets: list[Target], values: np.ndarray, floor: float) -> pd.DataFrame:
+    """Each target against the simulated mean and 90% interval over replicate runs, with the error."""
+    dist = band_distance(values.mean(axis=0), targets, floor)
+    rows = []
+    for k, t in enumerate(targets):
+        v = values[:, k]
+        mean = float(v.mean())
+        rows.append({
+            "target": t.id, "outcome": t.outcome, "reported": t.figure, "band_low": t.band.low,
+            "band_high": t.band.high, "simulated_mean": mean, "simulated_5%": float(np.quantile(v, 0.05)),
+            "simulated_95%": float(np.quantile(v, 0.95)), "error": mean - t.figure,
+            "relative_error": (mean - t.figure) / t.figure, "band_distance": float(dist[k]),
+            "inside_band": bool(t.band.low <= mean <= t.band.high),
+        })
+    return pd.DataFrame(rows)
+
+
+def behaviour_yaml(cfg: CalibrationConfig, values: dict[str, float], source: str, fit: Fit) -> str:
+    """A partial scenario holding only the calibrated ``behaviour:`` block, with a provenance header."""
+    data: dict = {}
+    for path, value in (dict(cfg.fixed) | values).items():
+        node = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = round(float(value), 6)
+    header = (
+        f"# Calibrated behaviour: written by `migsim calibrate {source}` (migsim {__version__}, "
+        f"{dt.date.today().isoformat()}).\n"
+        f"# Method: Latin-hypercube screen, Nelder-Mead on {cfg.effort.seeds} common seeds, ABC rejection around the\n"
+        f"# optimum; {fit.evaluations} simulations at scale {cfg.scale:g}. Values are the optimum; intervals are in\n"
+        f"# results/calibration/ (posterior.csv). Scenarios inherit this file through `base:`. Do not edit by hand.\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False)

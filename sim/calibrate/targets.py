@@ -1,0 +1,139 @@
+"""The reported figures (``seeds/targets.yaml``) and how each maps to what the model produces.
+
+Every target has a *role*: ``fit`` (a run outcome the 2024 calibration is fitted to),
+``validation`` (a run outcome of another scenario, checked but not fitted), ``input`` (a number
+the scenario itself supplies, so agreement is an input check, not evidence of fit) or
+``network`` (a property of the network file). The mapping from a target's ``outcome`` name
+to model output lives here and nowhere else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import ScenarioError, pydantic_errors
+from ..network import CROSSINGS, MODES, Network
+from ..outcomes import slug
+from ..scenario import Scenario
+from ..yamlio import read_yaml
+
+Role = Literal["fit", "validation", "input", "network"]
+
+
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    low: float
+    high: float
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: dt.date
+    end: dt.date
+
+
+class Target(BaseModel):
+    """One reported figure, the band a model result must fall in, and where the model produces it."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)  # sources and notes ride along
+    id: str
+    figure: float
+    unit: str
+    period: Period | dt.date
+    reading: Literal["exact", "band", "lower_bound"]
+    band: Band
+    outcome: str
+    role: Role
+    scenario: str | None = None  # the shipped scenario whose run is compared (fit / validation)
+
+    @model_validator(mode="after")
+    def _band_holds_figure(self):
+        if not self.band.low <= self.figure <= self.band.high:
+            raise ValueError(f"figure {self.figure} is outside its band [{self.band.low}, {self.band.high}]")
+        return self
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date]:
+        p = self.period
+        return (p.start, p.end) if isinstance(p, Period) else (p, p)
+
+
+class TargetFile(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    targets: list[Target]
+
+
+def load_targets(path: str | Path) -> dict[str, Target]:
+    """Targets by id, validated (a bad entry is a ScenarioError naming the file and key)."""
+    try:
+        parsed = TargetFile.model_validate(read_yaml(path))
+    except ValidationError as err:
+        raise pydantic_errors(path, err) from None
+    return {t.id: t for t in parsed.targets}
+
+
+# --- outcome mapping ------------------------------------------------------------------------------
+
+
+def darien_segments(net: Network) -> list[str]:
+    """Segments that make up the Darién crossing: those marked ``crossing: darien`` or travelled on foot in jungle."""
+    seg_crossing = np.zeros(len(net.segment_names), dtype=int)
+    seg_mode = np.zeros(len(net.segment_names), dtype=int)
+    seg_crossing[net.arc_segment] = net.arc_crossing
+    seg_mode[net.arc_segment] = net.arc_mode
+    keep = (seg_crossing == CROSSINGS.index("darien")) | (seg_mode == MODES.index("jungle"))
+    return [net.segment_names[k] for k in np.flatnonzero(keep)]
+
+
+def _by_segment(daily: pd.DataFrame, outcome: str, segments: list[str]) -> pd.Series:
+    cols = [f"{outcome}__{slug(s)}" for s in segments]
+    present = [c for c in cols if c in daily.columns]  # segments with no hazard have no column
+    return daily[present].sum(axis=1) if present else pd.Series(0.0, index=daily.index)
+
+
+def outcome_series(daily: pd.DataFrame, outcome: str, net: Network) -> pd.Series:
+    """The daily series (people) a target's ``outcome`` names, from a run's daily table."""
+    if outcome == "deaths_darien":
+        return _by_segment(daily, "deaths", darien_segments(net))
+    if outcome == "children_abandoned_darien":
+        return _by_segment(daily, "children_abandoned", darien_segments(net))
+    if outcome in daily.columns:
+        return daily[outcome]
+    raise KeyError(f"the model produces no outcome {outcome!r}")
+
+
+def simulated(daily: pd.DataFrame, target: Target, net: Network) -> float:
+    """A run's value of ``target``: its outcome summed over the target's period (people)."""
+    start, end = target.dates
+    series = outcome_series(daily, target.outcome, net)
+    days = daily["date"].dt.date
+    inside = (days >= start) & (days <= end)
+    if not inside.any():
+        raise ValueError(f"target {target.id}: the run does not cover {start} to {end}")
+    return float(series[inside].sum())
+
+
+def input_value(target: Target, scenario: Scenario) -> float:
+    """What a scenario supplies for an ``input`` target (e.g. TPS holders in the population)."""
+    if target.outcome == "tps_holders":
+        return float(sum(g.people for g in scenario.population if g.legal_status == "tps"))
+    if target.outcome == "arrests_police_operation":
+        start, end = target.dates
+        return float(sum(lv.arrests for lv in scenario.policy.timeline
+                         if getattr(lv, "lever", "") == "police_operation" and start <= lv.date <= end))
+    raise KeyError(f"no input check defined for outcome {target.outcome!r}")
+
+
+def network_value(target: Target, net: Network) -> float:
+    """A network property a ``network`` target names (the Darién trail length, in km)."""
+    if target.id == "darien_gap_length":
+        jungle = net.arc_mode == MODES.index("jungle")
+        seen = set()
+        return float(sum(net.arc_distance_km[a] for a in np.flatnonzero(jungle)
+                         if not (net.arc_segment[a] in seen or seen.add(net.arc_segment[a]))))
+    raise KeyError(f"no network check defined for target {target.id!r}")

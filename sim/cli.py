@@ -270,11 +270,14 @@ def calibrate(
     with progress:
         result = run_calibration(config_file, out_dir, workers=workers, force=force, progress=stage,
                                  write_behaviour=write_behaviour)
-    out.print(frame_table(result.posterior, "parameters (optimum; ABC posterior mean and 90% interval)"))
-    out.print(frame_table(result.table, f"targets vs {result.config.effort.check_replicates} replicate runs at the "
+    out.print(frame_table(result.posterior.drop(columns=["accepted", "abc_tolerance"]), "parameters (optimum; ABC posterior mean and 90% interval)"))
+    table = result.table[["target", "reported", "band_low", "band_high", "simulated_mean", "simulated_5%",
+                           "simulated_95%", "relative_error", "inside_band"]]
+    out.print(frame_table(table, f"targets vs {result.config.effort.check_replicates} replicate runs at the "
                                         f"optimum (scale {result.config.scale:g})"))
     fit = result.fit
-    out.print(f"{fit.evaluations} simulations; ABC accepted {int(fit.accepted.sum())} of {len(fit.accepted)}; "
+    out.print(f"{fit.evaluations} simulations; ABC accepted {int(fit.accepted.sum())} of {len(fit.accepted)} "
+              f"(tolerance {fit.tolerance:.2f} half-band widths; 1 = inside every band); "
               f"written to {out_dir}" + (f" and {result.behaviour_file}" if result.behaviour_file else ""))
 
 

@@ -49,6 +49,7 @@ class Effort(BaseModel):
     seeds: Annotated[int, Field(ge=1)] = 2  # common random numbers: seeds per loss evaluation
     abc: Annotated[int, Field(ge=0)] = 200  # ABC rejection proposals around the optimum
     abc_box: Annotated[float, Field(gt=0, le=1)] = 0.25  # half-width of the proposal box (unit coordinates)
+    abc_min_accepted: Annotated[int, Field(ge=1)] = 10  # widen the tolerance until this many are accepted
     check_replicates: Annotated[int, Field(ge=1)] = 8  # final runs at the optimum for the fit table
 
 

@@ -7,13 +7,14 @@ Stages (all deterministic for a given calibration file and seed, whatever the nu
    of seeds (common random numbers make the loss surface smooth enough to descend);
 3. ABC rejection: proposals uniform in a box around the optimum (the prior is uniform in unit
    coordinates, so accepted proposals are draws from the posterior truncated to the box); a
-   proposal is accepted when every fitted target falls inside its reported band;
+   proposal is accepted when every fitted target falls inside its reported band (if too few do,
+   the tolerance widens to the nearest ``abc_min_accepted`` proposals, and says so);
 4. check: replicate runs at the optimum give each target's simulated mean and 90% interval.
 """
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -79,7 +80,7 @@ class Fit:
     accepted: np.ndarray  # bool [m]
     check_values: np.ndarray  # [replicates, targets]
     evaluations: int = 0
-    log: list[str] = field(default_factory=list)
+    tolerance: float = 1.0  # ABC tolerance used, in half-band widths (1 = inside every band)
 
 
 class Runner:
@@ -165,7 +166,7 @@ def calibrate(cfg: CalibrationConfig, scenario: Scenario, targets: list[Target],
         abc_seeds = [int(s) for s in rng.integers(0, 2**31 - 1, m)]
         abc_vals = runner.batch([to_values(u) for u in abc_unit], abc_seeds) if m else np.empty((0, len(targets)))
         abc_dist = band_distance(abc_vals, targets, floor) if m else np.empty((0, len(targets)))
-        accepted = np.all(np.abs(abc_dist) <= 1.0, axis=1) if m else np.zeros(0, bool)
+        accepted, tolerance = abc_accept(abc_dist, cfg.effort.abc_min_accepted)
 
         # 4. check at the optimum
         r = cfg.effort.check_replicates
@@ -173,4 +174,21 @@ def calibrate(cfg: CalibrationConfig, scenario: Scenario, targets: list[Target],
         check_seeds = [int(s) for s in rng.integers(0, 2**31 - 1, r)]
         check = runner.batch([to_values(best)] * r, check_seeds)
         count = runner.count
-    return Fit(names, unit, screen_loss, best, best_loss, opt, abc_unit, abc_dist, accepted, check, count)
+    return Fit(names, unit, screen_loss, best, best_loss, opt, abc_unit, abc_dist, accepted, check, count,
+               tolerance=tolerance)
+
+
+def abc_accept(distance: np.ndarray, min_accepted: int) -> tuple[np.ndarray, float]:
+    """Accept proposals whose every target lies within ``tolerance`` half-band widths of its band centre.
+
+    The tolerance is 1 (inside every band) unless fewer than ``min_accepted`` proposals manage that;
+    then it widens to the smallest value accepting ``min_accepted`` (rejection ABC with a quantile
+    tolerance), and the posterior is correspondingly looser. The tolerance used is reported.
+    """
+    if len(distance) == 0:
+        return np.zeros(0, bool), float("nan")
+    worst = np.max(np.abs(distance), axis=1)
+    tolerance = 1.0
+    if np.count_nonzero(worst <= 1.0) < min_accepted:
+        tolerance = float(np.sort(worst)[min(min_accepted, len(worst)) - 1])
+    return worst <= tolerance, tolerance

@@ -30,10 +30,12 @@ def posterior_table(cfg: CalibrationConfig, fit: Fit) -> pd.DataFrame:
             "optimum": float(prior.from_unit(fit.best_unit[j])),
             "posterior_mean": float(np.mean(vals)), "posterior_5%": float(np.quantile(vals, 0.05)),
             "posterior_95%": float(np.quantile(vals, 0.95)), "accepted": int(len(acc)),
+            "abc_tolerance": fit.tolerance,
         })
     for name, value in cfg.fixed.items():
         rows.append({"parameter": name, "prior": "fixed", "optimum": value, "posterior_mean": value,
-                     "posterior_5%": value, "posterior_95%": value, "accepted": int(len(acc))})
+                     "posterior_5%": value, "posterior_95%": value, "accepted": int(len(acc)),
+                     "abc_tolerance": fit.tolerance})
     return pd.DataFrame(rows)
 
 
@@ -54,14 +56,22 @@ def fit_table(targets: list[Target], values: np.ndarray, floor: float) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def behaviour_yaml(cfg: CalibrationConfig, values: dict[str, float], source: str, fit: Fit) -> str:
-    """A partial scenario holding only the calibrated ``behaviour:`` block, with a provenance header."""
+def behaviour_yaml(cfg: CalibrationConfig, values: dict[str, float], source: str, fit: Fit, scenario=None) -> str:
+    """A partial scenario holding only the calibrated ``behaviour:`` block, with a provenance header.
+
+    A value inside a mapping field (e.g. ``asylum_release_share.paused``) is written with the rest of
+    that mapping from ``scenario``, because a mapping in a derived file replaces the inherited one.
+    """
     data: dict = {}
     for path, value in (dict(cfg.fixed) | values).items():
-        node = data
+        node, obj = data, scenario
         parts = path.split(".")
         for part in parts[:-1]:
             node = node.setdefault(part, {})
+            obj = getattr(obj, part, None) if not isinstance(obj, dict) else obj.get(part)
+        if isinstance(obj, dict):  # a mapping field: keep its other entries
+            for key, other in obj.items():
+                node.setdefault(key, round(float(other), 6))
         node[parts[-1]] = round(float(value), 6)
     header = (
         f"# Calibrated behaviour: written by `migsim calibrate {source}` (migsim {__version__}, "

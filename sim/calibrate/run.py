@@ -54,7 +54,7 @@ def run_calibration(path: Path, out: Path, workers: int = 2, force: bool = False
     posterior = posterior_table(cfg, fit)
     table = fit_table(targets, fit.check_values, cfg.scale)
     values = point_values(cfg, fit.best_unit)
-    text = behaviour_yaml(cfg, values, str(path), fit)
+    text = behaviour_yaml(cfg, values, str(path), fit, scenario)
     with atomic_dir(out, force) as tmp:
         posterior.to_csv(tmp / "posterior.csv", index=False, float_format="%.6g")
         table.to_csv(tmp / "fit.csv", index=False, float_format="%.6g")
@@ -66,7 +66,7 @@ def run_calibration(path: Path, out: Path, workers: int = 2, force: bool = False
         write_json(tmp / "calibration.json", {
             "config": str(path), "config_resolved": json.loads(cfg.model_dump_json()),
             "optimum": values, "loss": fit.best_loss, "optimiser": fit.optimiser,
-            "simulations": fit.evaluations, "abc_accepted": int(fit.accepted.sum()),
+            "simulations": fit.evaluations, "abc_accepted": int(fit.accepted.sum()), "abc_tolerance_half_bands": fit.tolerance,
             "abc_proposals": int(len(fit.accepted)),
         })
     target_file = None

@@ -50,7 +50,7 @@ if njit is not None:
             u[0] = 0.0
             for j in range(k):
                 if available[j]:
-                    v = route_part[j] + shift - w_cost * cost[j] / s - child * death[j]
+                    v = route_part[j] + shift - w_cost * np.log1p(cost[j] / s) - child * death[j]  # as bh.personal_utility
                     u[j + 1] = v
                     if v > top:
                         top = v

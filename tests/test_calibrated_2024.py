@@ -17,11 +17,8 @@ from sim.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "scenarios" / "calibration" / "baseline_2024.yaml"
-REPLICATES = 4
-NOT_FITTED: dict[str, str] = {  # target id -> reason (README, "Calibration": what does not fit)
-    "darien_children_abandoned_2024": "too few families cross the Darién in the model; the abandonment "
-                                      "multiplier sits near its prior's upper end and still falls short",
-}
+REPLICATES = 12
+NOT_FITTED: dict[str, str] = {}  # target id -> reason (README, "Calibration": what does not fit)
 
 
 def _run(args):

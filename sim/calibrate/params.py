@@ -1,29 +1,18 @@
-"""Scenario parameters addressed by dotted path (``behaviour.weights.move``), set without touching the file."""
+"""Scenario parameters addressed by dotted path (``behaviour.weights.move``), the same paths a sweep uses
+(:mod:`sim.sweep.paths`), set on a copy of the scenario without touching its file."""
 from __future__ import annotations
 
 from typing import Mapping
 
 from ..errors import ScenarioError
 from ..scenario import Scenario
+from ..sweep.paths import PathError, resolve, set_value
 
 
-def get_path(data: Mapping, dotted: str):
-    """The value at ``dotted`` in a nested mapping (KeyError if any part is missing)."""
-    node = data
-    for part in dotted.split("."):
-        node = node[part]
-    return node
-
-
-def set_path(data: dict, dotted: str, value) -> None:
-    """Set ``dotted`` in a nested mapping in place; every part but the last must exist."""
-    parts = dotted.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node[part]
-    if parts[-1] not in node:
-        raise KeyError(dotted)
-    node[parts[-1]] = value
+def _value_at(data: dict, keys: tuple):
+    for k in keys:
+        data = data[k]
+    return data
 
 
 def check_paths(scenario: Scenario, paths, file=None, key: str = "parameters") -> None:
@@ -31,9 +20,9 @@ def check_paths(scenario: Scenario, paths, file=None, key: str = "parameters") -
     data = scenario.model_dump(mode="python")
     for path in paths:
         try:
-            value = get_path(data, path)
-        except (KeyError, TypeError):
-            raise ScenarioError(file, f"{key}.{path}", "no such scenario key (see `migsim schema`)") from None
+            value = _value_at(data, resolve(data, path))
+        except PathError as err:
+            raise ScenarioError(file, f"{key}.{path}", f"no such scenario key ({err}; see `migsim schema`)") from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(file, f"{key}.{path}", f"not a number in the scenario (it is {value!r})")
 
@@ -42,6 +31,6 @@ def with_parameters(scenario: Scenario, values: Mapping[str, float], **updates) 
     """A copy of ``scenario`` with each dotted path set (and top-level ``updates`` such as seed, scale)."""
     data = scenario.model_dump(mode="python")
     for path, value in values.items():
-        set_path(data, path, float(value))
+        set_value(data, resolve(data, path), float(value))
     data.update(updates)
     return Scenario.model_validate(data)

@@ -76,8 +76,9 @@ def behaviour_yaml(cfg: CalibrationConfig, values: dict[str, float], source: str
     header = (
         f"# Calibrated behaviour: written by `migsim calibrate {source}` (migsim {__version__}, "
         f"{dt.date.today().isoformat()}).\n"
-        f"# Method: Latin-hypercube screen, Nelder-Mead on {cfg.effort.seeds} common seeds, ABC rejection around the\n"
+        f"# Method: Latin-hypercube screen, Nelder-Mead on {cfg.effort.seeds} common seed(s), ABC rejection around the\n"
         f"# optimum; {fit.evaluations} simulations at scale {cfg.scale:g}. Values are the optimum; intervals are in\n"
         f"# results/calibration/ (posterior.csv). Scenarios inherit this file through `base:`. Do not edit by hand.\n"
+        f"# What fits, what does not and why: README.md, section \"Calibration\".\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False)

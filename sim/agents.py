@@ -36,6 +36,7 @@ class Migrant(mesa.Agent):
             choice since not yet made) (``sim.population.LEGAL``).
         been_abroad: has been outside the home country since last living there (so that coming
             back is a return home, and a journey abandoned before the border is not).
+        settled_since: day the savings were last brought up to date while settled.
     """
 
     def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str):
@@ -49,6 +50,7 @@ class Migrant(mesa.Agent):
         self.with_children = with_children
         self.legal_status = legal_status
         self.been_abroad = model.net.node_country[node] != model.home_country
+        self.settled_since = 0
 
     # --- what a reader wants to see ------------------------------------------------------------
 
@@ -155,6 +157,7 @@ class Migrant(mesa.Agent):
         rec.add(t, "returns_home_deported", 1)
         self.move_to(m.home)
         self.been_abroad = False
+        self.settled_since = t
         self.become("returned")
         self.path = -1
         self.legal_status = "permit"
@@ -179,6 +182,7 @@ class Migrant(mesa.Agent):
         if self.legal_status != "asylum_pending":
             self.legal_status = "permit" if gets_status else "none"
         self.path = -1
+        self.settled_since = t
         self.become("returned" if came_back else "resident" if stuck or home else "arrived")
 
     # --- decisions -----------------------------------------------------------------------------
@@ -190,6 +194,11 @@ class Migrant(mesa.Agent):
         costs the move constant); otherwise a traveller at a stop (staying means stopping here).
         """
         m, net, t = self.model, self.model.net, self.model.day
+        if settled:  # savings put aside since the last look
+            self.savings = float(bh.accrued_savings(self.savings, m.income_at[self.node], t - self.settled_since,
+                                                    m.scenario.behaviour.saving_share))
+            self.settled_since = t
+        planned = -1 if settled else int(m.plan_index[self.path, self.position])  # carrying on as planned
         epoch = int(m.timeline.epoch_of(t - m.perception_lag()))  # the policy as they know it
         paths, positions = m.cand_path[self.node], m.cand_pos[self.node]
         p, q = np.maximum(paths, 0), positions
@@ -211,6 +220,7 @@ class Migrant(mesa.Agent):
             savings=[self.savings],
             with_children=[self.with_children],
             settled=[settled],
+            planned=[planned],
         )
         pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
         if self.legal_status == "tps_lost":
@@ -219,7 +229,13 @@ class Migrant(mesa.Agent):
             if not settled:
                 self.settle(stuck=True)
             return
-        self.path, self.position = int(paths[pick - 1]), int(positions[pick - 1])
+        path, position = int(paths[pick - 1]), int(positions[pick - 1])
+        if bh.happens(m.path_refusal[path, position], m.uniform()):  # a visa the route needs is refused
+            m.rec.add(t, "visa_refusals", 1)
+            if not settled:
+                self.settle(stuck=True)
+            return
+        self.path, self.position = path, position
         if settled:
             m.rec.add(t, "departures", 1)
             self.become("in_transit")
@@ -257,16 +273,12 @@ class Migrant(mesa.Agent):
         return True
 
     def set_off(self) -> None:
-        """Start the next segment of the route: find a place, get the visa, pay, start the countdown."""
+        """Start the next segment of the route: find a place, pay, start the countdown."""
         m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
         arc = self.arc
         capacity = m.arc_capacity[arc]
         if capacity < 1 and m.uniform() >= capacity:  # smugglers short of places: wait, reconsider tomorrow
             m.waiting.append(self)
-            return
-        if bh.happens(m.arc_refusal[arc], m.uniform()):
-            rec.add(t, "visa_refusals", 1)
-            self.settle(stuck=True)
             return
         cost = m.arc_cost[arc]
         if self.savings < cost:

@@ -55,6 +55,12 @@ def arc_visa_refusal(net: Network) -> np.ndarray:
     return np.where(arc_needs_visa(net), net.country_visa_refusal[net.node_country[net.arc_to]], 0.0)
 
 
+def path_visa_refusal(net: Network) -> np.ndarray:
+    """[path, pos] probability that a visa the rest of the route needs is refused (asked before setting off)."""
+    log_granted = np.log1p(-np.minimum(arc_visa_refusal(net), 0.999999))
+    return (-np.expm1(_suffix_sum(log_granted, net.path_arcs))).astype(np.float32)
+
+
 def arc_money_cost(net: Network, state: PolicyState) -> np.ndarray:
     """Fare + smuggling fee + visa bond (air arcs into a country that asks Venezuelans for a visa)."""
     dest_country = net.node_country[net.arc_to]
@@ -131,6 +137,32 @@ def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
     return cand_path, cand_pos
 
 
+def planned_candidates(net: Network, cand_path: np.ndarray, cand_pos: np.ndarray) -> np.ndarray:
+    """[path, pos] -> the candidate index, at that location, that carries on along the same route.
+
+    A traveller at a stop weighs carrying on as planned (this candidate) against every other
+    choice; -1 at a route's last location.
+    """
+    index = {}
+    for node in range(net.n_nodes):
+        for k in np.flatnonzero(cand_path[node] >= 0):
+            p, q = int(cand_path[node, k]), int(cand_pos[node, k])
+            index[(node, tuple(net.path_nodes[p, q : net.path_length[p]].tolist()))] = k
+    planned = np.full(net.path_nodes.shape, -1, dtype=np.int16)
+    for p in range(net.n_paths):
+        length = int(net.path_length[p])
+        for q in range(length - 1):
+            rest = tuple(net.path_nodes[p, q:length].tolist())
+            planned[p, q] = index[(rest[0], rest)]
+    return planned
+
+
+def accrued_savings(savings, monthly_income, days_settled, saving_share: float) -> np.ndarray:
+    """Savings after ``days_settled`` days of putting aside ``saving_share`` of the income there."""
+    return (np.asarray(savings, np.float32)
+            + np.float32(saving_share / 30.0) * monthly_income * np.maximum(days_settled, 0)).astype(np.float32)
+
+
 def route_utility(
     w: Weights,
     *,
@@ -162,8 +194,12 @@ def personal_utility(
     savings: np.ndarray,  # [n]
     with_children: np.ndarray,  # bool [n]
     settled: np.ndarray,  # bool [n]: leaving a settled life costs `w.move`
+    planned: np.ndarray | None = None,  # [n]: candidate that carries on the current route, -1 none
 ) -> np.ndarray:
-    """Add what depends on the migrant (here, savings, children); `stay` is column 0, fixed at 0.
+    """Add what depends on the migrant (here, savings, children, plan); `stay` is column 0, fixed at 0.
+
+    A traveller's current route, carried on, gets ``w.plan`` (people stick to a plan they have
+    paid into); without it travellers would re-plan from scratch at every stop.
 
     Cost enters relative to savings on a log scale, ``log(1 + cost / savings)``: the first
     hundred dollars weigh more than the tenth (diminishing sensitivity), so a route costing five
@@ -180,6 +216,9 @@ def personal_utility(
         - (w.death_risk * w.children_risk) * col(with_children) * death_risk
         + w.move * col(settled)
     )
+    if planned is not None:
+        rows = np.flatnonzero(np.asarray(planned) >= 0)
+        u[rows, np.asarray(planned)[rows]] += w.plan
     u = np.where(available, u, -np.inf).astype(np.float32)
     return np.concatenate([np.zeros((u.shape[0], 1), np.float32), u], axis=1)
 
@@ -199,6 +238,7 @@ def utilities(
     savings: np.ndarray,  # [n]
     with_children: np.ndarray,  # bool [n]
     settled: np.ndarray,  # bool [n]
+    planned: np.ndarray | None = None,  # [n]
 ) -> np.ndarray:
     """Utility of staying (column 0, fixed at 0) and of each candidate route; -inf if unavailable.
 
@@ -209,7 +249,7 @@ def utilities(
                                death_risk=death_risk, interception=interception, days=days)
     return personal_utility(w, route_part, money_cost=money_cost, death_risk=death_risk, available=available,
                             here_log_income=here_log_income, here_legal=here_legal, savings=savings,
-                            with_children=with_children, settled=settled)
+                            with_children=with_children, settled=settled, planned=planned)
 
 
 def choice_probabilities(u: np.ndarray) -> np.ndarray:

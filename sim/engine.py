@@ -215,6 +215,7 @@ class VectorModel(MigrationModel):
         self.rec.add(t, "returns_home_deported", agents.size)
         self._set_node(agents, self.home)
         self.pop.been_abroad[agents] = False
+        self.pop.settled_since[agents] = t
         self._set_status(agents, RETURNED)
         self.pop.path[agents] = -1
         self.pop.legal[agents] = PERMIT  # citizens at home
@@ -241,6 +242,7 @@ class VectorModel(MigrationModel):
         gets = home | (rng.random(agents.size, dtype=np.float32) < chance)
         pop.legal[agents] = np.where(pending, ASYLUM_PENDING, np.where(gets, PERMIT, NO_STATUS))
         pop.path[agents] = -1
+        pop.settled_since[agents] = t
         status = np.where(came_back, RETURNED, np.where(home | stuck, RESIDENT, ARRIVED))
         for s in (RETURNED, RESIDENT, ARRIVED):
             self._set_status(agents[status == s], s)
@@ -269,6 +271,14 @@ class VectorModel(MigrationModel):
         node = pop.node[agents]
         epoch = self.timeline.epoch_of(t - self._lags(agents.size))
         has_status = HAS_STATUS[pop.legal[agents]]
+        if settled:  # savings put aside since the last look
+            pop.savings[agents] = bh.accrued_savings(pop.savings[agents], self.income_at[node],
+                                                     t - pop.settled_since[agents],
+                                                     self.scenario.behaviour.saving_share)
+            pop.settled_since[agents] = t
+            planned = np.full(agents.size, -1)
+        else:
+            planned = self.plan_index[pop.path[agents], pop.pos[agents]]
         pick = choose_routes(
             self.scenario.behaviour.weights,
             (self.cand_route_utility, self.cand_cost, self.cand_death),
@@ -278,6 +288,7 @@ class VectorModel(MigrationModel):
             savings=pop.savings[agents],
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
+            planned=planned,
             uniform=rng.random(agents.size),
         )
         stay = pick == 0
@@ -287,8 +298,15 @@ class VectorModel(MigrationModel):
         go = np.flatnonzero(~stay)
         if go.size == 0:
             return
-        movers = agents[go]
         k = pick[go] - 1
+        refused = bh.happens(self.path_refusal[self.cand_path[node[go], k], self.cand_pos[node[go], k]],
+                             rng.random(go.size, dtype=np.float32))
+        if refused.any():  # a visa the route needs is refused: no journey
+            self.rec.add(t, "visa_refusals", np.count_nonzero(refused))
+            if not settled:
+                self._settle(agents[go[refused]], t, stuck=True)
+            go, k = go[~refused], k[~refused]
+        movers = agents[go]
         pop.path[movers] = self.cand_path[node[go], k]
         pop.pos[movers] = self.cand_pos[node[go], k]
         if settled:
@@ -347,11 +365,6 @@ class VectorModel(MigrationModel):
             no_place[no_place] = rng.random(np.count_nonzero(no_place), dtype=np.float32) >= cap[no_place]
             self.waiting = np.concatenate([self.waiting, agents[no_place]])
             agents, arc = agents[~no_place], arc[~no_place]
-        refused = bh.happens(self.arc_refusal[arc], rng.random(agents.size, dtype=np.float32))
-        if refused.any():
-            rec.add(t, "visa_refusals", np.count_nonzero(refused))
-            self._settle(agents[refused], t, stuck=True)
-            agents, arc = agents[~refused], arc[~refused]
         cost = self.arc_cost[arc]
         broke = pop.savings[agents] < cost
         if broke.any():
@@ -389,6 +402,7 @@ class VectorModel(MigrationModel):
             self.waiting = self.waiting[~np.isin(self.waiting, board)]
             self._set_node(board, flight.destination)
             self.pop.been_abroad[board] = False
+            self.pop.settled_since[board] = t
             self.rec.add(t, "returns_home", board.size)
             self.rec.add(t, "returns_home_flight", board.size)
             self.rec.add(t, "repatriation_flight_passengers", board.size)

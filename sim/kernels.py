@@ -22,11 +22,12 @@ except ImportError:  # pragma: no cover
 KERNEL = "numba" if njit is not None and os.environ.get("MIGSIM_KERNEL", "numba") != "numpy" else "numpy"
 
 
-def choose_numpy(w: Weights, route_part, cost, death, available, here, savings, children, settled, uniform):
+def choose_numpy(w: Weights, route_part, cost, death, available, here, savings, children, settled, planned,
+                 uniform):
     """Reference: utilities with stay in column 0, logit probabilities, inverse-CDF pick."""
     u = bh.personal_utility(w, route_part, money_cost=cost, death_risk=death, available=available,
                             here_log_income=here[0], here_legal=here[1], savings=savings,
-                            with_children=children, settled=settled)
+                            with_children=children, settled=settled, planned=planned)
     return bh.choose(bh.choice_probabilities(u), uniform)
 
 
@@ -34,7 +35,7 @@ if njit is not None:
 
     @njit(cache=True, nogil=True)
     def _choose_rows(route_table, cost_table, death_table, available_at, epoch, node, here, savings, children,
-                     settled, uniform, w_cost, w_child_death, w_move):  # pragma: no cover - compiled
+                     settled, planned, uniform, w_cost, w_child_death, w_move, w_plan):  # pragma: no cover
         n, k = epoch.size, route_table.shape[2]
         picks = np.empty(n, np.int64)
         u = np.empty(k + 1, np.float64)
@@ -51,6 +52,8 @@ if njit is not None:
             for j in range(k):
                 if available[j]:
                     v = route_part[j] + shift - w_cost * np.log1p(cost[j] / s) - child * death[j]  # as bh.personal_utility
+                    if j == planned[i]:
+                        v += w_plan
                     u[j + 1] = v
                     if v > top:
                         top = v
@@ -72,7 +75,7 @@ if njit is not None:
 
 
 def choose_routes(w: Weights, tables, available_at, epoch, node, here_log_income, here_legal, savings,
-                  with_children, settled, uniform, kernel: str | None = None) -> np.ndarray:
+                  with_children, settled, planned, uniform, kernel: str | None = None) -> np.ndarray:
     """Index of each migrant's choice: 0 = stay, j = candidate j - 1.
 
     ``tables`` = (route utility, money cost, death risk), each [epoch, location, candidate];
@@ -82,12 +85,13 @@ def choose_routes(w: Weights, tables, available_at, epoch, node, here_log_income
     if (kernel or KERNEL) == "numpy":
         return choose_numpy(w, route_table[epoch, node], cost_table[epoch, node], death_table[epoch, node],
                             available_at[node], (here_log_income, here_legal), savings, with_children, settled,
-                            uniform)
+                            planned, uniform)
     here = (w.income * np.asarray(here_log_income, np.float64)
             + w.legal_status * np.asarray(here_legal, np.float64))
     return _choose_rows(
         route_table, cost_table, death_table, available_at, np.asarray(epoch, np.int64),
         np.asarray(node, np.int64), here, np.asarray(savings, np.float64),
-        np.asarray(with_children, bool), np.asarray(settled, bool), np.asarray(uniform, np.float64),
-        float(w.cost), float(w.death_risk * w.children_risk), float(w.move),
+        np.asarray(with_children, bool), np.asarray(settled, bool), np.asarray(planned, np.int64),
+        np.asarray(uniform, np.float64), float(w.cost), float(w.death_risk * w.children_risk), float(w.move),
+        float(w.plan),
     )

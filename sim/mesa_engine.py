@@ -168,6 +168,7 @@ class MesaModel(MigrationModel):
             for migrant in board:
                 migrant.move_to(flight.destination)
                 migrant.been_abroad = False
+                migrant.settled_since = t
                 self.rec.add(t, "returns_home", 1)
                 self.rec.add(t, "returns_home_flight", 1)
                 self.rec.add(t, "repatriation_flight_passengers", 1)

@@ -48,8 +48,10 @@ class MigrationModel(mesa.Model):
         self.timeline = compile_timeline(sc, net)
         self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
         self.cand_path, self.cand_pos = bh.candidates(net)
+        self.plan_index = bh.planned_candidates(net, self.cand_path, self.cand_pos)
+        self.income_at = net.country_income[net.node_country]  # USD a month at each location
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
-        self.arc_refusal = bh.arc_visa_refusal(net).astype(np.float32)
+        self.path_refusal = bh.path_visa_refusal(net)  # visas are asked for before setting off
         self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
         self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
         self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)

@@ -1,4 +1,4 @@
-"""The migrant population as a structure of arrays with small dtypes (15 bytes an agent)."""
+"""The migrant population as a structure of arrays with small dtypes (17 bytes an agent)."""
 from __future__ import annotations
 
 import os
@@ -32,6 +32,7 @@ class Population:
     with_children: np.ndarray  # bool
     legal: np.ndarray  # uint8, index into LEGAL
     been_abroad: np.ndarray  # bool: outside the home country since last living there
+    settled_since: np.ndarray  # int16: day savings were last brought up to date while settled
 
     @property
     def size(self) -> int:
@@ -86,6 +87,7 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         with_children=np.empty(n, bool),
         legal=np.empty(n, np.uint8),
         been_abroad=np.empty(n, bool),
+        settled_since=np.zeros(n, np.int16),
     )
     start = 0
     for group, k in zip(scenario.population, counts):

@@ -53,6 +53,7 @@ class Weights(Strict):
     interception: float = 1.5  # per unit probability of being intercepted on the route
     duration: float = 0.01  # per day of travel
     move: float = -4.0  # constant of leaving a settled life (inertia); not applied in transit
+    plan: float = 2.0  # bonus of carrying on along one's current route, for travellers at a stop
     children_risk: float = 1.0  # extra multiple of death risk aversion for groups with children
 
 
@@ -74,6 +75,7 @@ class Behaviour(Strict):
     """How migrants decide and move; every number here is a calibration candidate."""
 
     reconsideration_days: Positive = 730.0  # mean days between a settled migrant's reconsiderations
+    saving_share: Annotated[float, Field(ge=0, le=1)] = 0.1  # share of income put aside while settled
     weights: Weights = Weights()
     speed_km_per_day: dict[Mode, Positive] = Field(
         default_factory=lambda: {

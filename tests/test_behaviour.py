@@ -7,6 +7,8 @@ from hypothesis.extra.numpy import arrays
 from sim import behaviour as bh
 from sim.scenario import Weights
 
+from .conftest import REPO
+
 K = 5
 finite = st.floats(-50, 50, allow_nan=False, width=32)
 
@@ -69,3 +71,35 @@ def test_unavailable_route_is_never_chosen():
     p = bh.choice_probabilities(np.array([[0.0, -np.inf, 2.0]], np.float32))
     picks = bh.choose(np.repeat(p, 1000, axis=0), np.random.default_rng(1).random(1000))
     assert not np.any(picks == 1)
+
+
+@given(st.floats(0, 5), st.integers(0, K - 1))
+def test_a_plan_makes_carrying_on_likelier(plan_weight, j):
+    cost = np.full(K, 500, np.float32)
+    risk = np.full(K, 0.01, np.float32)
+    args = attributes(cost, risk)
+    p_without = bh.choice_probabilities(bh.utilities(Weights(plan=plan_weight), **args))[0, j + 1]
+    p_with = bh.choice_probabilities(bh.utilities(Weights(plan=plan_weight), **args, planned=np.array([j])))[0, j + 1]
+    assert p_with >= p_without * (1 - 1e-5)
+
+
+def test_savings_accrue_with_income_and_time():
+    saved = bh.accrued_savings(np.array([100.0, 100.0, 100.0]), np.array([300.0, 300.0, 3000.0]),
+                               np.array([0, 60, 60]), saving_share=0.1)
+    np.testing.assert_allclose(saved, [100.0, 160.0, 700.0], rtol=1e-6)
+
+
+def test_planned_candidate_carries_on_along_the_same_locations():
+    from sim.load import load_scenario, network_of
+
+    net = network_of(load_scenario(REPO / "scenarios" / "baseline_2024.yaml", check_size=False))
+    cand_path, cand_pos = bh.candidates(net)
+    planned = bh.planned_candidates(net, cand_path, cand_pos)
+    for p in range(0, net.n_paths, 7):
+        for q in range(int(net.path_length[p]) - 1):
+            node = net.path_nodes[p, q]
+            k = planned[p, q]
+            cp, cq = cand_path[node, k], cand_pos[node, k]
+            ours = net.path_nodes[p, q: net.path_length[p]]
+            theirs = net.path_nodes[cp, cq: net.path_length[cp]]
+            np.testing.assert_array_equal(ours, theirs)

@@ -21,8 +21,9 @@ def test_numba_and_numpy_paths_choose_alike(seed):
         here_log_income=np.log(rng.uniform(100, 3000, n)).astype(np.float32),
         here_legal=rng.random(n).astype(np.float32), savings=rng.lognormal(6, 1, n).astype(np.float32),
         with_children=rng.random(n) < 0.3, settled=rng.random(n) < 0.5, uniform=rng.random(n),
+        planned=np.where(rng.random(n) < 0.5, rng.integers(0, k, n), -1),
     )
-    w = Weights(move=-1.0, cost=0.7, children_risk=2.0)
+    w = Weights(move=-1.0, cost=0.7, children_risk=2.0, plan=1.5)
     fast = kernels.choose_routes(w, tables, available, kernel="numba", **args)
     slow = kernels.choose_routes(w, tables, available, kernel="numpy", **args)
     assert np.mean(fast == slow) > 0.999  # float32 vs float64 rounding may flip a pick on a CDF boundary

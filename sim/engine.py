@@ -267,7 +267,7 @@ class VectorModel(MigrationModel):
         """Logit choice among staying and each candidate route leaving the agent's location."""
         if agents.size == 0:
             return
-        pop, net, rng = self.pop, self.net, self.rng_sim
+        pop, rng = self.pop, self.rng_sim
         node = pop.node[agents]
         epoch = self.timeline.epoch_of(t - self._lags(agents.size))
         has_status = HAS_STATUS[pop.legal[agents]]

@@ -37,7 +37,7 @@ def pydantic_errors(file, err, skip: frozenset[str] = frozenset()) -> ScenarioEr
     lines = []
     for p in problems:
         key = key_path(p["loc"], skip)
-        msg = p["msg"]
+        msg = p["msg"].removeprefix("Value error, ")
         if p["type"] == "extra_forbidden":
             msg = "unknown key (check the spelling; `migsim schema` lists the keys)"
         lines.append((key, msg))

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import ScenarioError, pydantic_errors
-from .yamlio import read_yaml
+from .errors import ScenarioError
+from .yamlio import read_validated
 
 MODES = ("road", "bus", "boat", "jungle", "air", "sea")
 CROSSINGS = ("", "darien", "us_border")
@@ -135,11 +135,7 @@ class Network:
 def load_network(path: str | Path) -> Network:
     """Read and check a network YAML file; every error names the file and the key."""
     path = Path(path)
-    raw = read_yaml(path)
-    try:
-        rows = NetworkFile.model_validate(raw)
-    except ValidationError as err:
-        raise pydantic_errors(path, err) from None
+    rows = read_validated(path, NetworkFile)
     return build_network(rows, path)
 
 

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-from .errors import ScenarioError
+from .errors import ScenarioError, pydantic_errors
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def read_yaml(path: str | Path) -> dict:
@@ -28,3 +32,11 @@ def read_yaml(path: str | Path) -> dict:
     if not isinstance(data, dict):
         raise ScenarioError(path, None, "expected a mapping of keys at the top level")
     return data
+
+
+def read_validated(path: str | Path, model: type[M], skip: frozenset[str] = frozenset()) -> M:
+    """Parse a YAML file into ``model``; any problem is one ScenarioError naming the file and key."""
+    try:
+        return model.model_validate(read_yaml(path))
+    except ValidationError as err:
+        raise pydantic_errors(path, err, skip) from None

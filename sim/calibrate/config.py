@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import ScenarioError, pydantic_errors
-from ..yamlio import read_yaml
+from ..errors import ScenarioError
+from ..yamlio import read_validated
 
 
 class Prior(BaseModel):
@@ -76,10 +76,7 @@ class CalibrationConfig(BaseModel):
 def load_config(path: str | Path) -> CalibrationConfig:
     """Read and validate a calibration file (problems are a ScenarioError naming file and key)."""
     path = Path(path)
-    try:
-        cfg = CalibrationConfig.model_validate(read_yaml(path))
-    except ValidationError as err:
-        raise pydantic_errors(path, err) from None
+    cfg = read_validated(path, CalibrationConfig)
     for key in cfg.parameters:
         if not (key.startswith("behaviour.") or key in cfg.fixed):
             raise ScenarioError(path, f"parameters.{key}", "only `behaviour.` parameters can be calibrated "

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..errors import ScenarioError, pydantic_errors
 from ..network import CROSSINGS, MODES, Network
 from ..outcomes import slug
 from ..scenario import Scenario
-from ..yamlio import read_yaml
+from ..yamlio import read_validated
 
 Role = Literal["fit", "validation", "input", "network"]
 
@@ -70,10 +69,7 @@ class TargetFile(BaseModel):
 
 def load_targets(path: str | Path) -> dict[str, Target]:
     """Targets by id, validated (a bad entry is a ScenarioError naming the file and key)."""
-    try:
-        parsed = TargetFile.model_validate(read_yaml(path))
-    except ValidationError as err:
-        raise pydantic_errors(path, err) from None
+    parsed = read_validated(path, TargetFile)
     return {t.id: t for t in parsed.targets}
 
 

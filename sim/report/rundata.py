@@ -8,14 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
-
 from .. import scenario as sc
-from ..errors import ScenarioError, pydantic_errors
+from ..errors import ScenarioError
 from ..load import parse_scenario
 from ..network import NetworkFile
 from ..outcomes import slug
-from ..yamlio import read_yaml
+from ..yamlio import read_validated, read_yaml
 
 RUN_FILES = ("scenario.yaml", "run.json", "daily.parquet", "yearly.csv", "locations.parquet", "flows.parquet")
 
@@ -45,10 +43,7 @@ class Geography:
 
 def read_geography(path: str | Path) -> Geography:
     """The locations and segments of a network file (without the route search a run needs)."""
-    try:
-        rows = NetworkFile.model_validate(read_yaml(path))
-    except ValidationError as err:
-        raise pydantic_errors(path, err) from None
+    rows = read_validated(path, NetworkFile)
     return Geography(
         name=rows.name,
         nodes=[loc.name for loc in rows.locations],

@@ -155,7 +155,7 @@ def _on_processes(plan: SweepPlan, todo: list[Task], workers: int | None, record
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    task = pending.pop(fut)
+                    pending.pop(fut)
                     try:
                         record(fut.result())
                     except BrokenProcessPool:

@@ -15,13 +15,13 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import ScenarioError, pydantic_errors
+from ..errors import ScenarioError
 from ..load import check_references, load_scenario, network_of, parse_scenario
 from ..outcomes import FLOWS, slug
 from ..population import STATUSES
-from ..yamlio import read_yaml
+from ..yamlio import read_validated
 from .paths import PathError, resolve, set_value
 
 Value = Union[bool, int, float, dt.date, str]
@@ -184,12 +184,7 @@ class SweepPlan:
 def load_sweep(path: str | Path) -> SweepPlan:
     """Read and check a sweep file: shape, base scenario, parameter paths, values, outcomes."""
     path = Path(path)
-    data = read_yaml(path)
-    try:
-        sweep = Sweep.model_validate(data)
-    except ValidationError as err:
-        bad = pydantic_errors(path, err)
-        raise ScenarioError(path, bad.key, bad.message.replace("Value error, ", "")) from None
+    sweep = read_validated(path, Sweep)
     if sweep.design.method == "grid":
         for i, p in enumerate(sweep.parameters):
             if p.range is not None and p.levels is None:

@@ -20,26 +20,32 @@ REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline_2024.yaml"
 
 
-def five_year_scenario(agents: float | None):
-    """The baseline population and policies, moved to 2021-2025; ``agents`` None means scale 1."""
+def five_year_scenario(agents: float | None, behaviour: str = "calibrated"):
+    """The baseline population and policies, moved to 2021-2025; ``agents`` None means scale 1.
+
+    ``behaviour``: "calibrated" (as shipped) or "default" (the library's default weights).
+    """
     from sim.load import load_scenario
+    from sim.scenario import Behaviour
 
     sc = load_scenario(BASELINE, check_size=False)
     people = sum(g.people for g in sc.population)
     start, end = sc.start.replace(year=2021), sc.end.replace(year=2025)
     kept = [lv.model_copy(update={"date": start}) for lv in sc.policy.timeline if lv.date == sc.start]
     scale = 1.0 if agents is None else max(people / agents, 1.0)
-    return sc.model_copy(update={"start": start, "end": end, "scale": scale,
-                                 "policy": sc.policy.model_copy(update={"timeline": kept})})
+    update = {"start": start, "end": end, "scale": scale, "policy": sc.policy.model_copy(update={"timeline": kept})}
+    if behaviour == "default":
+        update["behaviour"] = Behaviour()
+    return sc.model_copy(update=update)
 
 
-def measure(agents: float | None) -> dict:
+def measure(agents: float | None, behaviour: str = "calibrated") -> dict:
     """One run in this process: wall time, agent-days/s, peak RSS growth per agent."""
     import numpy as np  # noqa: F401  (imported before the baseline RSS reading)
 
     from sim.engine import VectorModel
 
-    sc = five_year_scenario(agents)
+    sc = five_year_scenario(agents, behaviour)
     warm = VectorModel(sc.model_copy(update={"scale": 1e4}), collect=False)  # warm caches and compile the choice kernel
     for _ in range(3):
         warm.step()
@@ -67,15 +73,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", default=["1e5", "1e6", "full"],
                         help="agent counts, or 'full' for the whole population at scale 1")
+    parser.add_argument("--behaviour", choices=["calibrated", "default"], default="calibrated",
+                        help="the shipped calibrated behaviour, or the library defaults")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(None if args.one == "full" else float(args.one))))
+        print(json.dumps(measure(None if args.one == "full" else float(args.one), args.behaviour)))
         return
     print(f"{'agents':>10} {'days':>5} {'setup s':>8} {'wall s':>7} {'cpu s':>6} {'agent-days/s':>14} "
           f"{'peak B/agent':>13} {'state B/agent':>14} {'departures':>11}")
     for size in args.sizes:
-        proc = subprocess.run([sys.executable, __file__, "--one", size], capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, __file__, "--one", size, "--behaviour", args.behaviour],
+                              capture_output=True, text=True)
         if proc.returncode:
             print(f"{size}: failed\n{proc.stderr[-2000:]}")
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 NonNegative = Annotated[float, Field(ge=0)]
@@ -92,6 +92,14 @@ class Behaviour(Strict):
     asylum_legal_factor: dict[AsylumMode, Probability] = Field(
         default_factory=lambda: {"open": 1.0, "paused": 0.3, "expulsion": 0.05}
     )
+
+    @field_validator("speed_km_per_day", "asylum_release_share", "asylum_legal_factor", mode="before")
+    @classmethod
+    def _complete(cls, value, info):
+        """A partial mapping (e.g. only `paused`) keeps the defaults for the keys it leaves out."""
+        if isinstance(value, dict):
+            return {**cls.model_fields[info.field_name].default_factory(), **value}
+        return value
 
 
 # --- policy levers: each is one dated entry of the timeline -------------------------------------

@@ -101,3 +101,12 @@ def test_error_from_a_real_process_has_no_traceback_and_no_output(tmp_path):
     assert proc.returncode == 2
     assert "seed" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists() and not list(tmp_path.glob(".run*"))
+
+
+def test_a_partial_mapping_keeps_the_other_defaults():
+    from sim.load import parse_scenario
+
+    sc = parse_scenario(small_scenario(behaviour={"asylum_release_share": {"paused": 0.5},
+                                                  "speed_km_per_day": {"jungle": 10}}))
+    assert sc.behaviour.asylum_release_share == {"open": 0.6, "paused": 0.5, "expulsion": 0.0}
+    assert sc.behaviour.speed_km_per_day["jungle"] == 10 and sc.behaviour.speed_km_per_day["air"] == 5000

@@ -70,15 +70,14 @@ def summary_table(yearly, title: str) -> Table:
 
 
 def _load(path: Path, seed: Optional[int], scale: Optional[float]):
-    from .load import check_references, load_scenario, network_of
+    from .load import load_scenario
     from .population import check_memory
 
-    scenario = load_scenario(path, check_size=False)
+    scenario = load_scenario(path, check_size=False)  # names and dates checked here
     updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
     if updates:
         scenario = scenario.model_copy(update=updates)
-    check_references(scenario, network_of(scenario), path)
-    check_memory(scenario, path)
+    check_memory(scenario, path)  # after --scale, which sets the number of agents
     return scenario
 
 

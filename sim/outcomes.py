@@ -81,16 +81,12 @@ class Recorder:
             self.flow[name][day] += counts.sum()
 
 
-def _series(values: np.ndarray, scale: float) -> np.ndarray:
-    return values * scale
-
-
 def daily_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
     """One row per day, all in people (agents x scale) or USD."""
     net = rec.net
     cols: dict[str, np.ndarray] = {"date": dates}
     for name in FLOWS:
-        cols[name] = _series(rec.flow[name], scale if name != "arrests_police_operation" else 1.0)
+        cols[name] = rec.flow[name] * (1.0 if name == "arrests_police_operation" else scale)  # arrests: as given
     for i, s in enumerate(STATUSES):
         cols[f"status_{s}"] = rec.status[:, i] * scale
     hazardous = np.flatnonzero(

@@ -24,7 +24,8 @@ class Migrant(mesa.Agent):
     """A Venezuelan migrant (one agent stands for ``scale`` people).
 
     Attributes:
-        status: resident, in_transit, detained, arrived, returned or dead (``sim.population.STATUSES``).
+        status: resident, in_transit, working (on the way, to pay the next leg), detained, arrived,
+            returned or dead (``sim.population.STATUSES``).
         node: index of the location where the migrant is (the last one reached, if travelling);
             ``location`` is its name.
         path: index of the candidate route followed, -1 if none; ``route`` is its name.
@@ -217,7 +218,7 @@ class Migrant(mesa.Agent):
             available=row(paths >= 0),
             here_log_income=[m.log_income_at[self.node]],
             here_legal=[here_legal],
-            savings=[self.savings],
+            savings=bh.means([self.savings], [m.income_at[self.node]], m.scenario.behaviour),
             with_children=[self.with_children],
             settled=[settled],
             planned=[planned],
@@ -282,8 +283,7 @@ class Migrant(mesa.Agent):
             return
         cost = m.arc_cost[arc]
         if self.savings < cost:
-            rec.add(t, "stranded", 1)
-            self.settle(stuck=True)
+            self.work_on_the_way(cost)
             return
         self.savings -= cost
         fee = m.arc_fee[arc]
@@ -293,3 +293,17 @@ class Migrant(mesa.Agent):
         if self.status != "in_transit":
             self.become("in_transit")
         m.movers.append(self)
+
+    def work_on_the_way(self, cost: float) -> None:
+        """Short of the next leg's price: work here until it is earned, or stop here if that takes too long."""
+        m, b, t = self.model, self.model.scenario.behaviour, self.model.day
+        income = m.income_at[self.node]
+        days = bh.work_days([cost - self.savings], [income], b.transit_saving_share)[0]
+        if days > b.max_work_days:
+            m.rec.add(t, "stranded", 1)
+            self.settle(stuck=True)
+            return
+        m.rec.add(t, "stopped_to_work", 1)
+        self.savings = float(bh.accrued_savings(self.savings, income, int(days), b.transit_saving_share))
+        self.become("working")
+        m.back_on_the_road.setdefault(t + int(days), []).append(self)

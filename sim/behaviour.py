@@ -163,6 +163,25 @@ def accrued_savings(savings, monthly_income, days_settled, saving_share: float) 
             + np.float32(saving_share / 30.0) * monthly_income * np.maximum(days_settled, 0)).astype(np.float32)
 
 
+def work_days(shortfall, monthly_income, saving_share: float) -> np.ndarray:
+    """Whole days of work, putting ``saving_share`` of the local income aside, to earn ``shortfall`` USD."""
+    per_day = np.float32(saving_share / 30.0) * np.asarray(monthly_income, np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        days = np.ceil(np.asarray(shortfall, np.float32) / per_day)
+    return np.where(per_day > 0, np.maximum(days, 1), np.inf)
+
+
+def means(savings, monthly_income_here, behaviour: Behaviour) -> np.ndarray:
+    """What a migrant weighs a route's price against: savings plus what working on the way could earn.
+
+    Earnings are valued at the local income for ``max_work_days`` (the most anyone works before
+    giving up), so that a route dearer than one's savings is not judged as if no one earned on the way.
+    """
+    b = behaviour
+    earnable = np.float32(b.transit_saving_share * b.max_work_days / 30.0) * np.asarray(monthly_income_here, np.float32)
+    return (np.asarray(savings, np.float32) + earnable).astype(np.float32)
+
+
 def route_utility(
     w: Weights,
     *,
@@ -172,12 +191,17 @@ def route_utility(
     interception: np.ndarray,
     days: np.ndarray,
 ) -> np.ndarray:
-    """The part of a route's utility that is the same for everyone who weighs it."""
+    """The part of a route's utility that is the same for everyone who weighs it.
+
+    Interception (and visa refusal) enters as the log of the chance of getting through: with
+    weight 1 a route's choice weight is proportional to that chance, so a route nine in ten are
+    stopped on weighs a tenth of an open one, however attractive; a linear penalty could not do that.
+    """
     return (
         w.income * dest_log_income
         + w.legal_status * dest_legal
         - w.death_risk * death_risk
-        - w.interception * interception
+        + w.interception * np.log1p(-np.minimum(interception, 0.999999))
         - w.duration * days
     ).astype(np.float32)
 

@@ -16,7 +16,7 @@ from .model import MigrationModel
 from .network import MODES
 from .population import (
     ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
-    LEGAL, STATUSES, TPS, TPS_LOST, initial_population,
+    LEGAL, STATUSES, TPS, TPS_LOST, WORKING, initial_population,
 )
 from .scenario import Scenario
 
@@ -35,7 +35,8 @@ class VectorModel(MigrationModel):
         super().__init__(scenario, seed, scale, collect)
         self._choice_sets()
         self.pop = initial_population(self.scenario, self.net, self.rng_sim)
-        self.calendar = Calendar(self.n_days)
+        self.calendar = Calendar(self.n_days)  # ends of detention, news of a policy
+        self.back_on_the_road = Calendar(self.n_days)  # ends of work on the way
         self.movers = np.empty(0, np.int32)  # agents on an arc
         self.waiting = np.empty(0, np.int32)  # in transit at a location, waiting for a place
         self.status_count = np.bincount(self.pop.status, minlength=len(STATUSES)).astype(np.int64)
@@ -62,6 +63,7 @@ class VectorModel(MigrationModel):
         self._travel(t)
         waiting, self.waiting = self.waiting, np.empty(0, np.int32)
         self._decide(waiting, t, settled=False)
+        self._resume_work(t)
         self._review_settled(t)
         self._repatriation_flights(t)
 
@@ -285,7 +287,7 @@ class VectorModel(MigrationModel):
             self.cand_available, epoch, node,
             here_log_income=self.log_income_at[node],
             here_legal=np.where(has_status, 1.0, self.legal_chance_at[epoch, node]),
-            savings=pop.savings[agents],
+            savings=bh.means(pop.savings[agents], self.income_at[node], self.scenario.behaviour),
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
             planned=planned,
@@ -368,8 +370,7 @@ class VectorModel(MigrationModel):
         cost = self.arc_cost[arc]
         broke = pop.savings[agents] < cost
         if broke.any():
-            rec.add(t, "stranded", np.count_nonzero(broke))
-            self._settle(agents[broke], t, stuck=True)
+            self._work_on_the_way(agents[broke], cost[broke], t)
             agents, arc, cost = agents[~broke], arc[~broke], cost[~broke]
         pop.savings[agents] -= cost
         fee = self.arc_fee[arc]
@@ -381,6 +382,29 @@ class VectorModel(MigrationModel):
         self._set_status(agents[pop.status[agents] != IN_TRANSIT], IN_TRANSIT)
         self.movers = np.concatenate([self.movers, agents])
 
+    def _work_on_the_way(self, agents: np.ndarray, cost: np.ndarray, t: int) -> None:
+        """Short of the next leg's price: work here until it is earned, or stop here if that takes too long."""
+        pop, b = self.pop, self.scenario.behaviour
+        income = self.income_at[pop.node[agents]]
+        days = bh.work_days(cost - pop.savings[agents], income, b.transit_saving_share)
+        works = days <= b.max_work_days
+        self.rec.add(t, "stranded", np.count_nonzero(~works))
+        self._settle(agents[~works], t, stuck=True)
+        workers, days = agents[works], days[works].astype(np.int64)
+        self.rec.add(t, "stopped_to_work", workers.size)
+        pop.savings[workers] = bh.accrued_savings(pop.savings[workers], income[works], days,
+                                                  b.transit_saving_share)
+        self._set_status(workers, WORKING)
+        self.back_on_the_road.schedule(workers, t + days)
+
+    def _resume_work(self, t: int) -> None:
+        """Travellers who have earned the next leg decide again where they are (usually: carry on)."""
+        due = self.back_on_the_road.pop(t)
+        due = due[self.pop.status[due] == WORKING]
+        if due.size:
+            self._set_status(due, IN_TRANSIT)
+            self._decide(due, t, settled=False)
+
     # --- events --------------------------------------------------------------------------------
 
     def _repatriation_flights(self, t: int) -> None:
@@ -389,7 +413,8 @@ class VectorModel(MigrationModel):
             if flight.day != t:
                 continue
             pop = self.pop
-            travelling = np.concatenate([self.movers, self.waiting])
+            working = np.flatnonzero((pop.node == flight.origin) & (pop.status == WORKING)).astype(np.int32)
+            travelling = np.concatenate([self.movers, self.waiting, working])
             homebound = travelling[
                 (pop.node[travelling] == flight.origin)
                 & (self.path_end_country[pop.path[travelling]] == self.home_country)

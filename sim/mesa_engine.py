@@ -8,7 +8,8 @@ with the same constructor, outcome recorder and tables, and the same behaviour f
 1. the policy in force today (a new epoch may end TPS; a new month refills the parole quota);
 2. every traveller spends a day on their segment (hazards), and those reaching its end arrive:
    crossings are counted, border control may intercept them, the rest settle or decide again;
-3. travellers who found no place yesterday reconsider where they are;
+3. travellers who found no place yesterday reconsider where they are, and so do those who have
+   worked long enough on the way to pay their next leg;
 4. detention ends in deportation when due; settled migrants reconsider (each with probability
    1 / reconsideration_days a day, or when news of a policy that concerns them arrives);
 5. repatriation flights board homebound travellers at their origin;
@@ -36,6 +37,7 @@ class MesaModel(MigrationModel):
         super().__init__(scenario, seed, scale, collect)
         self.stacked = {name: np.stack([getattr(tb, name) for tb in self.tables]) for name in STACKED}
         self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
+        self.back_on_the_road: dict[int, list[Migrant]] = {}  # day -> migrants ending work on the way
         self.movers: list[Migrant] = []  # on a segment
         self.waiting: list[Migrant] = []  # in transit at a location, waiting for a place
         self.epoch = 0
@@ -60,6 +62,10 @@ class MesaModel(MigrationModel):
         waiting, self.waiting = self.waiting, []
         for migrant in waiting:
             migrant.decide(settled=False)
+        for migrant in self.back_on_the_road.pop(t, []):
+            if migrant.status == "working":
+                migrant.become("in_transit")
+                migrant.decide(settled=False)
         self.review_settled(t)
         self.repatriation_flights(t)
 
@@ -154,7 +160,8 @@ class MesaModel(MigrationModel):
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            homebound = [m for m in self.movers + self.waiting
+            working = [m for m in self.migrants if m.status == "working" and m.node == flight.origin]
+            homebound = [m for m in self.movers + self.waiting + working
                          if m.node == flight.origin and self.path_end_country[m.path] == self.home_country]
             seats = self.agents_for(flight.seats)
             order = self.rng_sim.permutation(len(homebound))[:seats]

@@ -132,6 +132,17 @@ class Network:
         return " > ".join(self.nodes[n] for n in self.path_nodes[path, : self.path_length[path]])
 
 
+def _northbound(rows, seg, arc_from, arc_to, node_id, lat) -> np.ndarray:
+    """Arcs that head north: by latitude, except named crossings, which are written northbound.
+
+    The Darién trail runs south-west from Capurganá into Panama, so latitude would call the
+    northbound crossing southbound; FORMAT.md has crossing segments written from the south side.
+    """
+    source = np.array([node_id[rows.segments[k].source] for k in seg], dtype=np.int16)
+    crossing = np.array([rows.segments[k].crossing != "" for k in seg], dtype=bool)
+    return np.where(crossing, arc_from == source, lat[arc_to] > lat[arc_from])
+
+
 def load_network(path: str | Path) -> Network:
     """Read and check a network YAML file; every error names the file and the key."""
     path = Path(path)
@@ -238,7 +249,7 @@ def build_network(rows: NetworkFile, path: Path | str = "<network>") -> Network:
         arc_abandon_hazard=per_arc("child_abandonment_hazard_daily", np.float32),
         arc_control=np.array(arcs["control"], dtype=np.int16),
         arc_crossing=np.array([CROSSINGS.index(rows.segments[k].crossing) for k in seg], dtype=np.uint8),
-        arc_northbound=lat[arc_to] > lat[arc_from],
+        arc_northbound=_northbound(rows, seg, arc_from, arc_to, node_id, lat),
         criminal_networks=networks,
         segment_names=[f"{s.source} - {s.target}" for s in rows.segments],
         routes=[r.name for r in rows.routes],

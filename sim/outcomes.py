@@ -37,7 +37,8 @@ FLOWS = (
     "repatriation_flight_passengers",
     "repatriation_flight_demand",  # migrants at a flight's origin on their way home that day
     "parole_entries",
-    "stranded",  # could not pay the next segment and stopped there
+    "stopped_to_work",  # could not pay the next segment and worked where they were to earn it
+    "stranded",  # could not pay the next segment, nor earn it within max_work_days, and stopped there
     "visa_refusals",  # refused a visa or boarding for a flight, stayed put
     "tps_lost",  # TPS holders whose status ended
     "tps_lost_stayed",  # ... and at their first choice afterwards stayed without status

@@ -11,8 +11,9 @@ from .network import Network
 from .scenario import Scenario
 
 # status codes: every agent is in exactly one of these every day
-RESIDENT, IN_TRANSIT, DETAINED, ARRIVED, RETURNED, DEAD = range(6)
-STATUSES = ("resident", "in_transit", "detained", "arrived", "returned", "dead")
+# working: in transit, stopped to earn the price of the next leg (see Behaviour.max_work_days)
+RESIDENT, IN_TRANSIT, WORKING, DETAINED, ARRIVED, RETURNED, DEAD = range(7)
+STATUSES = ("resident", "in_transit", "working", "detained", "arrived", "returned", "dead")
 SETTLED = (RESIDENT, ARRIVED, RETURNED)
 LEGAL = ("none", "permit", "tps", "asylum_pending", "tps_lost")
 NO_STATUS, PERMIT, TPS, ASYLUM_PENDING, TPS_LOST = range(5)  # TPS_LOST: no status, first choice not yet made

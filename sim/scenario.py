@@ -50,7 +50,7 @@ class Weights(Strict):
     legal_status: float = 1.5  # per unit chance of legal status there minus here
     cost: float = 1.0  # per unit of (money cost of the route / savings)
     death_risk: float = 40.0  # per unit probability of dying on the route
-    interception: float = 1.5  # per unit probability of being intercepted on the route
+    interception: float = 1.0  # per log-point of the chance of getting through (visas, border controls)
     duration: float = 0.01  # per day of travel
     move: float = -4.0  # constant of leaving a settled life (inertia); not applied in transit
     plan: float = 2.0  # bonus of carrying on along one's current route, for travellers at a stop
@@ -76,6 +76,10 @@ class Behaviour(Strict):
 
     reconsideration_days: Positive = 730.0  # mean days between a settled migrant's reconsiderations
     saving_share: Annotated[float, Field(ge=0, le=1)] = 0.1  # share of income put aside while settled
+    # A traveller who cannot pay the next leg works where they are, putting this share of the local
+    # income aside, for as long as the shortfall takes; if that exceeds max_work_days they stop there.
+    transit_saving_share: Annotated[float, Field(ge=0, le=1)] = 0.5
+    max_work_days: Annotated[int, Field(ge=0, le=3650)] = 180
     weights: Weights = Weights()
     speed_km_per_day: dict[Mode, Positive] = Field(
         default_factory=lambda: {

@@ -20,7 +20,8 @@ TARGETS = ROOT / "seeds" / "targets.yaml"
 def test_every_target_has_a_role_and_fitted_ones_name_a_run_outcome():
     targets = load_targets(TARGETS)
     fitted = {k for k, t in targets.items() if t.role == "fit"}
-    assert fitted == {"us_border_venezuelans_2024", "darien_deaths_2024", "darien_children_abandoned_2024"}
+    assert fitted == {"us_border_venezuelans_2024", "darien_crossings_north_venezuelans_2024", "darien_deaths_2024",
+                      "darien_children_abandoned_2024"}
     assert targets["tps_holders_venezuela"].role == "input"
     assert targets["mexico_caracas_flight_returnees"].scenario == "policy_2025"
 

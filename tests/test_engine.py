@@ -90,3 +90,39 @@ def test_scale_multiplies_agents_into_people(tmp_path):
     model = VectorModel(parse_scenario(data))
     assert model.pop.size == sum(round(g["people"] / 1000) for g in data["population"])
     assert sum(model.people.values()) == model.pop.size * 1000
+
+
+def test_crossing_the_darien_from_colombia_counts_northbound(tmp_path):
+    """The trail runs south-west from Capurganá: the count follows the crossing's direction, not latitude."""
+    net = VectorModel(parse_scenario(small_scenario())).net
+    capurgana, jungle = net.node_index("Capurganá"), net.node_index("Darién Gap")
+    into = np.flatnonzero((net.arc_from == capurgana) & (net.arc_to == jungle))
+    back = np.flatnonzero((net.arc_from == jungle) & (net.arc_to == capurgana))
+    assert net.node_lat[jungle] < net.node_lat[capurgana]
+    assert net.arc_northbound[into].all() and not net.arc_northbound[back].any()
+
+
+def test_travellers_short_of_a_fare_work_on_the_way_and_carry_on(tmp_path):
+    """Poor travellers at Necoclí stop to work, then carry on: the Darién is crossed only after the wait.
+
+    With no earning on the way (max_work_days 0) the same travellers stop for good (stranded) instead.
+    """
+    poor = {"location": "Necoclí", "people": 50000, "savings": {"median_usd": 5, "sigma": 0.1}}
+    common = dict(population=[poor], start="2025-01-01", end="2025-12-31", scale=100,
+                  policy={"timeline": []})
+    working = small_scenario(**common, behaviour={"reconsideration_days": 20, "max_work_days": 365,
+                                                  "weights": {"move": 3.0, "plan": 6.0}})
+    model = VectorModel(parse_scenario(working))
+    model.run()
+    daily = model.tables_out()["daily"]
+    assert daily["stopped_to_work"].sum() > 0 and daily["stranded"].sum() == 0
+    first_work = daily.index[daily["stopped_to_work"] > 0][0]
+    first_north = daily.index[daily["darien_crossings_north"] > 0][0]
+    assert first_north - first_work >= 20  # the fee takes weeks of work at half a Colombian wage
+    assert daily["status_working"].max() > 0
+
+    model = VectorModel(parse_scenario({**working, "behaviour": {**working["behaviour"], "max_work_days": 0}}))
+    model.run()
+    daily = model.tables_out()["daily"]
+    assert daily["stopped_to_work"].sum() == 0 and daily["stranded"].sum() > 0
+    assert daily["darien_crossings_north"].sum() == 0

@@ -67,7 +67,8 @@ def test_outcomes_are_not_degenerate(samples):
     for name in ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths",
                  "border_crossings_north", "border_crossings_south", "returns_home", "returns_home_flight",
                  "repatriation_flight_passengers", "deportations", "interceptions", "parole_entries", "tps_lost",
-                 "tps_lost_moved_on", "stranded", "visa_refusals", "status_in_transit", "status_arrived"):
+                 "tps_lost_moved_on", "stranded", "stopped_to_work", "visa_refusals", "status_in_transit",
+                 "status_arrived"):
         assert (v[name] > 0).mean() > 0.8, name
         assert v[name].std() > 0, name
 

@@ -180,9 +180,15 @@ def people_by_status(run: RunData) -> Plot:
     dates = pd.to_datetime(run.daily["date"])
     for ax, (col, label) in zip(axes.flat, STATUS_LABELS.items()):
         ax.plot(dates, run.daily[col], color=style.POLICY, lw=1.8)
+        low, high = run.daily[col].min(), run.daily[col].max()
+        if col == "status_in_transit" and "status_working" in run.daily:  # stopped to pay the next leg
+            working = run.daily["status_working"]
+            ax.lines[-1].set_label("travelling")
+            ax.plot(dates, working, color=style.SOUTH, lw=1.4, ls="--", label="working on the way")
+            ax.legend(fontsize=7.5, frameon=False)
+            low, high = min(low, working.min()), max(high, working.max())
         ax.set_title(label, fontsize=9.5)
         style.count_axis(ax, "people" if ax in axes[:, 0] else "")
-        low, high = run.daily[col].min(), run.daily[col].max()
         pad = max((high - low) * 0.1, high * 0.01, 1)
         ax.set_ylim(max(low - pad, 0), high + pad)
         style.date_axis(ax, run.scenario.start, run.scenario.end, "date" if ax in axes[1] else "")

@@ -33,7 +33,8 @@ def five_year_scenario(agents: float | None, behaviour: str = "calibrated"):
     start, end = sc.start.replace(year=2021), sc.end.replace(year=2025)
     kept = [lv.model_copy(update={"date": start}) for lv in sc.policy.timeline if lv.date == sc.start]
     scale = 1.0 if agents is None else max(people / agents, 1.0)
-    update = {"start": start, "end": end, "scale": scale, "policy": sc.policy.model_copy(update={"timeline": kept})}
+    update = {"start": start, "end": end, "scale": scale, "policy": sc.policy.model_copy(update={"timeline": kept}),
+              "spin_up_days": 0}  # five recorded years; no unrecorded days in the figures
     if behaviour == "default":
         update["behaviour"] = Behaviour()
     return sc.model_copy(update=update)

@@ -275,7 +275,7 @@ class Migrant(mesa.Agent):
 
     def set_off(self) -> None:
         """Start the next segment of the route: find a place, pay, start the countdown."""
-        m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
+        m, net = self.model, self.model.net
         arc = self.arc
         capacity = m.arc_capacity[arc]
         if capacity < 1 and m.uniform() >= capacity:  # smugglers short of places: wait, reconsider tomorrow

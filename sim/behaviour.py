@@ -290,6 +290,18 @@ def choose(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return np.minimum(pick, probabilities.shape[-1] - 1)
 
 
+def flight_home_probability(w: Weights, here_log_income, home_log_income, here_legal, settled) -> np.ndarray:
+    """Chance of taking a free repatriation seat home rather than carrying on as one is (binary logit).
+
+    Home's income and legal status against here's, less the inertia of a settled life (``w.move``)
+    or, for a traveller, the pull of the current plan (``w.plan``).
+    """
+    u = (w.income * (np.float32(home_log_income) - np.float32(here_log_income))
+         + w.legal_status * (1.0 - np.asarray(here_legal, np.float32))
+         + np.where(settled, w.move, -w.plan))
+    return 1.0 / (1.0 + np.exp(-u))
+
+
 def happens(probability: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """Bernoulli outcome of an event with the given probability, on pre-drawn uniforms."""
     return uniform < probability

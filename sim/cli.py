@@ -122,7 +122,8 @@ def run(
 
         out.print(summary_table(difference(result.yearly, cf.yearly), "policy minus counterfactual"))
     meta = result.meta
-    out.print(f"{meta['agents']:,} agents x {meta['days']} days in {meta['runtime_seconds']:.1f} s; "
+    spin_up = f" (+{meta['spin_up_days']} spin-up)" if meta.get("spin_up_days") else ""
+    out.print(f"{meta['agents']:,} agents x {meta['days']} days{spin_up} in {meta['runtime_seconds']:.1f} s; "
               f"written to {out_dir}")
     if report:
         out.print(f"report: {out_dir / 'report.html'}", highlight=False, soft_wrap=True)
@@ -151,7 +152,8 @@ def validate(scenario_file: Path = typer.Argument(..., help="Scenario YAML file.
     sc = _load(scenario_file, None, None)
     from .population import agent_counts
 
-    out.print(f"{scenario_file}: ok ({sc.name}; {sum(agent_counts(sc)):,} agents, {sc.days} days, "
+    spin_up = f" after {sc.spin_up_days} days of spin-up" if sc.spin_up_days else ""
+    out.print(f"{scenario_file}: ok ({sc.name}; {sum(agent_counts(sc)):,} agents, {sc.days} days{spin_up}, "
               f"{len(sc.policy.timeline)} timeline entries)")
 
 

@@ -11,23 +11,22 @@ import numpy as np
 
 from . import behaviour as bh
 from .calendar import Calendar
+from .engine_events import PolicyEvents
 from .kernels import choose_routes
 from .model import MigrationModel
 from .network import MODES
 from .population import (
-    ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, IN_TRANSIT, NO_STATUS, PERMIT, RESIDENT, RETURNED,
-    LEGAL, STATUSES, TPS, TPS_LOST, WORKING, initial_population,
+    ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, HAS_STATUS, IN_TRANSIT, IS_SETTLED, NO_STATUS, PERMIT, RESIDENT,
+    RETURNED, STATUSES, WORKING, initial_population,
 )
 from .scenario import Scenario
 
 AIR = MODES.index("air")
 DARIEN, US_BORDER = 1, 2
 PUSH_BACK, DETAIN, DEPORT = range(3)
-IS_SETTLED = np.isin(np.arange(len(STATUSES)), (RESIDENT, ARRIVED, RETURNED))  # lookup by status code
-HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-status code
 
 
-class VectorModel(MigrationModel):
+class VectorModel(PolicyEvents, MigrationModel):
     """Migrant route choice on a network, for populations of millions (constructor: MigrationModel)."""
 
     def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None,
@@ -117,14 +116,6 @@ class VectorModel(MigrationModel):
         self.arc_intensity = np.where(self.net.arc_control >= 0, state.border_intensity[self.net.arc_control], 0.0)
         if before.tps == "designated" and state.tps == "terminated" and t > 0:
             self._end_tps(t)
-
-    def _end_tps(self, t: int) -> None:
-        """TPS holders lose status and reconsider once the news reaches them (a one-off scan)."""
-        holders = np.flatnonzero(self.pop.legal == TPS).astype(np.int32)
-        self.pop.legal[holders] = TPS_LOST
-        self.rec.add(t, "tps_lost", holders.size)
-        settled = holders[IS_SETTLED[self.pop.status[holders]]]
-        self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
 
     # --- daily movement ------------------------------------------------------------------------
 
@@ -319,42 +310,6 @@ class VectorModel(MigrationModel):
         movers = self._take_parole(movers, t)
         self._begin_arcs(movers, t)
 
-    def _count_tps_choices(self, agents: np.ndarray, node: np.ndarray, pick: np.ndarray, t: int) -> None:
-        """What former TPS holders do at their first choice: stay without status, go home, move on."""
-        lost = np.flatnonzero(self.pop.legal[agents] == TPS_LOST)
-        if lost.size == 0:
-            return
-        stays = pick[lost] == 0
-        path = self.cand_path[node[lost], np.maximum(pick[lost] - 1, 0)]
-        home = ~stays & (self.path_end_country[path] == self.home_country)
-        self.rec.add(t, "tps_lost_stayed", np.count_nonzero(stays))
-        self.rec.add(t, "tps_lost_went_home", np.count_nonzero(home))
-        self.rec.add(t, "tps_lost_moved_on", np.count_nonzero(~stays & ~home))
-        self.pop.legal[agents[lost]] = NO_STATUS
-
-    def _take_parole(self, movers: np.ndarray, t: int) -> np.ndarray:
-        """Those heading for the US who qualify (a sponsor) enter on parole while the month's quota lasts."""
-        if self._parole_left < 1 or self.us < 0 or movers.size == 0:
-            return movers
-        share = self.scenario.behaviour.parole_eligible_share
-        to_us = np.flatnonzero((self.path_end_country[self.pop.path[movers]] == self.us)
-                               & (self.rng_sim.random(movers.size, dtype=np.float32) < share))
-        n = min(int(self._parole_left), to_us.size)
-        if n == 0:
-            return movers
-        lucky = movers[to_us[:n]]
-        self._parole_left -= n
-        self.rec.add(t, "parole_entries", n)
-        pop = self.pop
-        last = self.net.path_length[pop.path[lucky]] - 1
-        self._set_node(lucky, self.net.path_nodes[pop.path[lucky], last])
-        pop.pos[lucky] = last
-        pop.legal[lucky] = ASYLUM_PENDING
-        self._settle(lucky, t)
-        keep = np.ones(movers.size, bool)
-        keep[to_us[:n]] = False
-        return movers[keep]
-
     def _begin_arcs(self, agents: np.ndarray, t: int) -> None:
         """Set off on the next arc of the path: find a place (else wait and reconsider tomorrow), pay, go."""
         if agents.size == 0:
@@ -404,34 +359,3 @@ class VectorModel(MigrationModel):
         if due.size:
             self._set_status(due, IN_TRANSIT)
             self._decide(due, t, settled=False)
-
-    # --- events --------------------------------------------------------------------------------
-
-    def _repatriation_flights(self, t: int) -> None:
-        """Flights today board migrants at their origin who are on their way home, up to the seats."""
-        for flight in self.timeline.flights:
-            if flight.day != t:
-                continue
-            pop = self.pop
-            working = np.flatnonzero((pop.node == flight.origin) & (pop.status == WORKING)).astype(np.int32)
-            travelling = np.concatenate([self.movers, self.waiting, working])
-            homebound = travelling[
-                (pop.node[travelling] == flight.origin)
-                & (self.path_end_country[pop.path[travelling]] == self.home_country)
-            ]
-            seats = self.agents_for(flight.seats)
-            board = self.rng_sim.permutation(homebound)[:seats]
-            if board.size == 0:
-                continue
-            self.movers = self.movers[~np.isin(self.movers, board)]
-            self.waiting = self.waiting[~np.isin(self.waiting, board)]
-            self._set_node(board, flight.destination)
-            self.pop.been_abroad[board] = False
-            self.pop.settled_since[board] = t
-            self.rec.add(t, "returns_home", board.size)
-            self.rec.add(t, "returns_home_flight", board.size)
-            self.rec.add(t, "repatriation_flight_passengers", board.size)
-            self.rec.add(t, "repatriation_flight_demand", homebound.size)
-            pop.legal[board] = PERMIT
-            pop.path[board] = -1
-            self._set_status(board, RETURNED)

@@ -12,7 +12,7 @@ with the same constructor, outcome recorder and tables, and the same behaviour f
    worked long enough on the way to pay their next leg;
 4. detention ends in deportation when due; settled migrants reconsider (each with probability
    1 / reconsideration_days a day, or when news of a policy that concerns them arrives);
-5. repatriation flights board homebound travellers at their origin;
+5. repatriation flights offer Venezuelans at their origin a free seat home, up to the seats;
 6. stocks (people by status and by location) are recorded.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
-from .agents import SETTLED, Migrant
+from .agents import HOLDS_STATUS, SETTLED, Migrant
 from .model import MigrationModel
 from .population import LEGAL, STATUSES, initial_population
 from .scenario import Scenario
@@ -156,22 +156,35 @@ class MesaModel(MigrationModel):
         return [self.migrants[i] for i in drawn if self.migrants[i].status in SETTLED]
 
     def repatriation_flights(self, t: int) -> None:
-        """Flights today board travellers at their origin who are on their way home, up to the seats."""
+        """A flight today offers Venezuelans at its origin a free seat home; those who take it board, up to the seats.
+
+        Travellers already on their way home take it; settled migrants, those working on the way and
+        travellers waiting for a place weigh it once (:func:`sim.behaviour.flight_home_probability`).
+        """
+        w = self.scenario.behaviour.weights
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            working = [m for m in self.migrants if m.status == "working" and m.node == flight.origin]
-            homebound = [m for m in self.movers + self.waiting + working
-                         if m.node == flight.origin and self.path_end_country[m.path] == self.home_country]
-            seats = self.agents_for(flight.seats)
-            order = self.rng_sim.permutation(len(homebound))[:seats]
-            board = [homebound[i] for i in order]
-            if not board:
-                continue
+            waiting = set(self.waiting)
+            wants = []
+            for m in self.migrants:
+                if m.node != flight.origin or not (m.status in SETTLED or m.status == "working" or m in waiting):
+                    continue
+                settled = m.status in SETTLED
+                if not settled and self.path_end_country[m.path] == self.home_country:
+                    wants.append(m)  # already on the way home
+                    continue
+                legal = 1.0 if m.legal_status in HOLDS_STATUS else \
+                    self.stacked["country_legal_chance"][self.epoch, self.net.node_country[flight.origin]]
+                p = bh.flight_home_probability(w, self.log_income_at[flight.origin], self.log_income_at[self.home],
+                                               legal, settled)
+                if self.uniform() < p:
+                    wants.append(m)
+            order = self.rng_sim.permutation(len(wants))[: self.agents_for(flight.seats)]
+            board = [wants[i] for i in order]
+            self.rec.add(t, "repatriation_flight_demand", len(wants))
             aboard = set(board)
-            self.movers = [m for m in self.movers if m not in aboard]
             self.waiting = [m for m in self.waiting if m not in aboard]
-            self.rec.add(t, "repatriation_flight_demand", len(homebound))
             for migrant in board:
                 migrant.move_to(flight.destination)
                 migrant.been_abroad = False

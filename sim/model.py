@@ -42,10 +42,12 @@ class MigrationModel(mesa.Model):
         sc, b = self.scenario, self.scenario.behaviour
         self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
         self.net = net = network_of(sc)
-        self.n_days = sc.days
+        simulated = sc.spun_up()  # the days before `start` (if any) are simulated but not reported
+        self.spin_up = sc.spin_up_days
+        self.n_days = simulated.days
         self.day = 0
-        self.dates = pd.date_range(sc.start, sc.end, freq="D")
-        self.timeline = compile_timeline(sc, net)
+        self.dates = pd.date_range(simulated.start, sc.end, freq="D")
+        self.timeline = compile_timeline(simulated, net)
         self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
         self.cand_path, self.cand_pos = bh.candidates(net)
         self.plan_index = bh.planned_candidates(net, self.cand_path, self.cand_pos)
@@ -101,12 +103,12 @@ class MigrationModel(mesa.Model):
         return {s: int(c * self.scenario.scale) for s, c in zip(STATUSES, self.status_count)}
 
     def tables_out(self) -> dict[str, pd.DataFrame]:
-        """The run's outcome tables: daily, per location, per arc and month."""
-        scale, dates = self.scenario.scale, self.dates
+        """The run's outcome tables from ``start`` on (spin-up days left out): daily, per location, per arc and month."""
+        scale, dates, first = self.scenario.scale, self.dates, self.spin_up
         return {
-            "daily": daily_table(self.rec, dates, scale).iloc[: self.day],
-            "locations": locations_table(self.rec, dates, scale).iloc[: self.day],
-            "flows": arcs_table(self.rec, dates, scale),
+            "daily": daily_table(self.rec, dates, scale).iloc[first: self.day].reset_index(drop=True),
+            "locations": locations_table(self.rec, dates, scale).iloc[first: self.day].reset_index(drop=True),
+            "flows": arcs_table(self.rec, dates, scale, first),
         }
 
     # --- shared rules of thumb -----------------------------------------------------------------

@@ -113,10 +113,10 @@ def locations_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.
     return frame
 
 
-def arcs_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
-    """Completed traversals of each directed arc, per month: the flows a map draws."""
+def arcs_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float, first: int = 0) -> pd.DataFrame:
+    """Completed traversals of each directed arc, per month from day ``first``: the flows a map draws."""
     net = rec.net
-    monthly = pd.DataFrame(rec.arcs_used * scale, index=dates).resample("MS").sum()
+    monthly = pd.DataFrame(rec.arcs_used[first:] * scale, index=dates[first:]).resample("MS").sum()
     long = monthly.stack().rename("people").reset_index()
     long.columns = ["month", "arc", "people"]
     long = long[long.people > 0]

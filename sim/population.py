@@ -17,6 +17,8 @@ STATUSES = ("resident", "in_transit", "working", "detained", "arrived", "returne
 SETTLED = (RESIDENT, ARRIVED, RETURNED)
 LEGAL = ("none", "permit", "tps", "asylum_pending", "tps_lost")
 NO_STATUS, PERMIT, TPS, ASYLUM_PENDING, TPS_LOST = range(5)  # TPS_LOST: no status, first choice not yet made
+IS_SETTLED = np.isin(np.arange(len(STATUSES)), SETTLED)  # lookup by status code
+HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-status code
 
 # bytes per agent at peak: the arrays below (14) + set-up temporaries (float32 draws, 4-8); see benchmarks/
 PEAK_BYTES_PER_AGENT = 24

@@ -225,6 +225,10 @@ class Scenario(Strict):
     population: list[PopulationGroup] = Field(min_length=1)
     behaviour: Behaviour = Behaviour()
     policy: Policy = Policy()
+    # Days simulated before `start` under the start day's policy and left out of every output, so
+    # that the road is already travelled on the first recorded day (a run starting from settled
+    # stocks alone has nobody in transit, and its first months under-count arrivals).
+    spin_up_days: Annotated[int, Field(ge=0, le=3650)] = 0
 
     @model_validator(mode="after")
     def _dates(self):
@@ -237,3 +241,16 @@ class Scenario(Strict):
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def spun_up(self) -> "Scenario":
+        """The scenario as simulated: starting ``spin_up_days`` earlier with the start day's levers in force.
+
+        Dated events (repatriation flights, police operations) stay on their dates.
+        """
+        if self.spin_up_days == 0:
+            return self
+        start = self.start - dt.timedelta(days=self.spin_up_days)
+        events = ("repatriation_flight", "police_operation")
+        timeline = [lv.model_copy(update={"date": start}) if lv.date == self.start and lv.lever not in events else lv
+                    for lv in self.policy.timeline]
+        return self.model_copy(update={"start": start, "policy": Policy(timeline=timeline)})

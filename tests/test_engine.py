@@ -126,3 +126,30 @@ def test_travellers_short_of_a_fare_work_on_the_way_and_carry_on(tmp_path):
     daily = model.tables_out()["daily"]
     assert daily["stopped_to_work"].sum() == 0 and daily["stranded"].sum() > 0
     assert daily["darien_crossings_north"].sum() == 0
+
+
+def test_spin_up_days_are_simulated_under_the_start_policy_and_left_out(tmp_path):
+    """A spun-up run reports from `start`, with people already on the road; flights keep their dates."""
+    flight = {"date": "2025-03-01", "lever": "repatriation_flight", "origin": "Mexico City",
+              "destination": "Caracas", "seats": 300}
+    data = small_scenario()
+    data["policy"]["timeline"].append(flight)
+    plain = parse_scenario(data)
+    spun = parse_scenario({**data, "spin_up_days": 60})
+    simulated = spun.spun_up()
+    assert simulated.start == pd.Timestamp("2024-11-02").date() and simulated.end == spun.end
+    moved = {lv.lever: lv.date for lv in simulated.policy.timeline}
+    assert moved["border_control"] == simulated.start and str(moved["repatriation_flight"]) == "2025-03-01"
+
+    tables = {}
+    for name, scenario in (("plain", plain), ("spun", spun)):
+        model = VectorModel(scenario)
+        model.run()
+        tables[name] = model.tables_out()
+    for name in ("daily", "locations"):
+        assert tables["spun"][name]["date"].iloc[0] == pd.Timestamp("2025-01-01")
+        assert len(tables["spun"][name]) == len(tables["plain"][name]) == plain.days
+    assert tables["spun"]["flows"]["month"].min() == pd.Timestamp("2025-01-01")
+    first = tables["spun"]["daily"].iloc[0]
+    assert first["status_in_transit"] + first["status_working"] > 0
+    assert tables["plain"]["daily"]["status_in_transit"].iloc[0] <= first["status_in_transit"]

@@ -115,6 +115,21 @@ def test_border_control_turns_migrants_back():
     assert 0.4 < pushed / crossed < 0.8  # about the 0.6 intensity, for those reaching Panama's post
 
 
+def test_a_free_seat_home_is_taken_by_those_home_pulls_and_not_by_others():
+    """Settled Venezuelans at a flight's origin weigh the seat once: taken when home's status outweighs
+    the income gap, and never when income dominates; passengers never exceed seats or takers."""
+    settled = [{"location": "Mexico City", "people": 2000, "savings": {"median_usd": 100, "sigma": 0.5}}]
+    flight = [{"date": "2025-01-05", "lever": "repatriation_flight", "origin": "Mexico City", "seats": 100}]
+    pulled = scenario(settled, flight, days=10, reconsideration_days=3650,
+                      weights={"income": 0.1, "legal_status": 6.0, "move": -1.0})
+    pushed = scenario(settled, flight, days=10, reconsideration_days=3650,
+                      weights={"income": 6.0, "legal_status": 0.0, "move": -6.0})
+    taken = total(pulled, "repatriation_flight_passengers")
+    assert 0.9 * 100 * len(SEEDS) <= taken <= 100 * len(SEEDS)
+    assert total(pulled, "repatriation_flight_demand") > taken  # more wanted a seat than there were seats
+    assert total(pushed, "repatriation_flight_demand") == 0
+
+
 def test_visa_bond_lowers_flights_to_the_us():
     rich = [{"location": "Caracas", "people": 3000, "legal_status": "permit", "savings": {"median_usd": 8000}}]
     bond = {"date": "2025-01-01", "lever": "visa_bond", "country": "USA", "bond_usd": 15000}

@@ -25,6 +25,7 @@ MAIN_OUTCOMES = (
     ("smuggling_revenue_usd", "Smuggling revenue (USD)"),
     ("status_resident", "Resident, at year end"),
     ("status_in_transit", "In transit, at year end"),
+    ("status_working", "Working on the way to pay the next leg, at year end"),
     ("status_detained", "Detained, at year end"),
     ("status_arrived", "Arrived at a new destination, at year end"),
     ("status_returned", "Returned home, at year end"),
@@ -32,7 +33,7 @@ MAIN_OUTCOMES = (
 )
 META = (("migsim_version", "migsim version"), ("engine", "engine"), ("seed", "seed"),
         ("scale", "people per agent (scale)"), ("agents", "agents"), ("days", "days"),
-        ("runtime_seconds", "runtime (s)"), ("finished", "finished"))
+        ("spin_up_days", "spin-up days (simulated before the start, not shown)"), ("runtime_seconds", "runtime (s)"), ("finished", "finished"))
 
 CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#222;max-width:1120px;margin:0 auto;

@@ -46,3 +46,20 @@ def write_tables(directory: Path, tables: dict[str, pd.DataFrame], yearly: pd.Da
     for name, frame in tables.items():
         frame.to_parquet(directory / f"{name}.parquet", index=False)
     yearly.to_csv(directory / "yearly.csv", index=False, float_format="%.6g")
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write beside the target, then rename: a reader never sees half a file (permissions as open() gives)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would have made it, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

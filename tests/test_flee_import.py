@@ -1,6 +1,7 @@
 """`migsim import-flee`: Flee CSV tables -> migsim network + scenario that validate and run."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -87,6 +88,8 @@ def test_existing_output_is_kept_without_force(tmp_path):
      "Ardent,North,Norland,12.50,30.10,conflict_zone,0,many", "line 2, column 8 (population)"),
     ("closures.csv", 2, "country,Norland,Southia,10,20", "country,Norland,Sothia,10,20",
      "line 2, column 3 (name2)"),
+    ("closures.csv", 2, "country,Norland,Southia,10,20", "country,Norland,Southia,inf,20",
+     "line 2, column 4 (closure_start)"),  # a whole number that overflows
 ])
 def test_malformed_csv_names_file_line_and_column(flee_dir, file, bad_line, good, bad, where):
     path = flee_dir / file
@@ -148,3 +151,19 @@ def test_country_codes_are_short_unique_and_keep_flee_codes():
     codes = country_codes(["ABC", "Burundi", "Burkina Faso", "Bur", "Côte d'Ivoire", ""])
     assert codes["ABC"] == "ABC" and codes["Burundi"] == "BUR" and codes["Côte d'Ivoire"] == "COT"
     assert len(set(codes.values())) == len(codes)
+
+
+def test_a_conflicts_table_that_is_not_utf8_is_named(flee_dir):
+    (flee_dir / "conflicts.csv").write_bytes(b"#Day,Ardent,Bexley\n0,1,0\n1,1,\xff\n")
+    with pytest.raises(ScenarioError) as err:
+        read_flee_dir(flee_dir)
+    assert err.value.file.endswith("conflicts.csv") and "not UTF-8" in str(err.value)
+
+
+def test_imported_files_are_readable_like_any_written_file(tmp_path):
+    out = tmp_path / "scenarios" / "norland.yaml"
+    assert migsim("import-flee", EXAMPLE, "--out", out).returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    for written in (out, tmp_path / "scenarios" / "networks" / "norland.yaml"):
+        assert written.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes files, not mkstemp's 0600

@@ -4,14 +4,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .rows import Row, header_of, nonblank, rows
+from .rows import Row, header_of, nonblank, read_text, rows
 
 
 def read_conflicts(path: Path, names: set[str]) -> tuple[list[str], list[str]]:
     """conflicts.csv (#Day, location, ...; one row per day): locations ever in conflict, and notes."""
     header: list[str] = []
     ever: set[str] = set()
-    reader = csv.reader(path.read_text(encoding="utf-8-sig").splitlines())
+    reader = csv.reader(read_text(path).splitlines())
     for cells in nonblank(reader):
         if not header:
             header = header_of(cells)

@@ -36,7 +36,7 @@ class Row:
         text = self.cells[col - 1]
         try:
             value = kind(float(text)) if kind is int else kind(text)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: int(float("inf"))
             raise self.error(col, f"expected {what}, got {text!r}") from None
         if kind is int and float(text) != int(float(text)):
             raise self.error(col, f"expected a whole number, got {text!r}")
@@ -65,12 +65,17 @@ def nonblank(reader: Iterable[list[str]]) -> Iterator[list[str]]:
             yield cells
 
 
-def rows(path: Path, header_first: tuple[str, ...]) -> Iterator[Row]:
-    """The data rows of a table; header rows start with '#' as in Flee, or with a name in ``header_first``."""
+def read_text(path: Path) -> str:
+    """A table's text; one that is not UTF-8 is a ScenarioError naming the file and the byte."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScenarioError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def rows(path: Path, header_first: tuple[str, ...]) -> Iterator[Row]:
+    """The data rows of a table; header rows start with '#' as in Flee, or with a name in ``header_first``."""
+    text = read_text(path)
     header: list[str] = []
     reader = csv.reader(text.splitlines())
     try:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import yaml
 
+from ..rundir import write_atomic
 from .mapping import Imported, to_migsim
 from .read import read_flee_dir
 from .yaml_text import network_yaml, scenario_yaml
@@ -30,8 +30,8 @@ def import_flee(directory: str | Path, scenario_path: str | Path, *, force: bool
     source = flee.directory.name
     net_text, sc_text = network_yaml(imported, source), scenario_yaml(imported, source)
     _check_loads(net_text, sc_text, network_path, scenario_path)
-    _write_atomic(network_path, net_text)
-    _write_atomic(scenario_path, sc_text)
+    write_atomic(network_path, net_text)
+    write_atomic(scenario_path, sc_text)
     return imported, scenario_path, network_path
 
 
@@ -44,16 +44,3 @@ def _check_loads(net_text: str, sc_text: str, network_path: Path, scenario_path:
     data = yaml.safe_load(sc_text)
     data["network"] = str(network_path.resolve())
     check_references(parse_scenario(data, scenario_path), net, scenario_path)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, then rename: no half-written file is ever left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

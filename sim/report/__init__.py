@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ScenarioError
-from ..rundir import atomic_dir
+from ..rundir import atomic_dir, write_atomic
 from .rundata import is_run_directory, load_run
 
 
@@ -39,7 +39,7 @@ def write_run_report(directory: Path, period: str | None = None) -> list[Path]:
         page = html.run_page(run, blocks)
     final = directory / "figures"
     written = [final / p.name for _, _, png, svg in blocks for p in (png, svg)]
-    written.append(html.write_atomic(directory / "report.html", page))
+    written.append(write_atomic(directory / "report.html", page))
     return written
 
 

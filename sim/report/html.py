@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -149,19 +147,3 @@ def run_page(run: RunData, figures: list[tuple[str, str, Path, Path]]) -> str:
               "yearly.csv, locations.parquet, flows.parquet; each figure as PNG and SVG under figures/.</p>",
               "</body></html>"]
     return "\n".join(p for p in parts if p)
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write beside the target, then rename: a reader never sees half a page."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would have made it, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -18,11 +18,7 @@ from sim.load import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "scenarios" / "calibration" / "baseline_2024.yaml"
 REPLICATES = 12
-NOT_FITTED: dict[str, str] = {  # target id -> reason (README, "Calibration": what does not fit)
-    "darien_crossings_north_venezuelans_2024": "encounters and Darién crossings cannot both sit in their bands: the "
-        "model starts 2024 with nobody on the road and counts each person's encounter once, so it needs more "
-        "crossers than Panama counted to reach the border figure",
-}
+NOT_FITTED: dict[str, str] = {}  # target id -> reason (README, "Calibration": what does not fit)
 
 
 def _run(args):

@@ -35,7 +35,7 @@ FLOWS = (
     "returns_home_overland",
     "returns_home_deported",
     "repatriation_flight_passengers",
-    "repatriation_flight_demand",  # migrants at a flight's origin on their way home that day
+    "repatriation_flight_demand",  # migrants at a flight's origin who would take a seat home that day
     "parole_entries",
     "stopped_to_work",  # could not pay the next segment and worked where they were to earn it
     "stranded",  # could not pay the next segment, nor earn it within max_work_days, and stopped there

@@ -249,8 +249,8 @@ def returns_home(run: RunData) -> Plot:
     style.policy_lines(ax, run.events, label=False)
     total = run.daily["returns_home"].sum()
     return Plot("returns_home", "Returns home and flights",
-                f"{total:,.0f} returns home over the run. Repatriation flights carry those at the origin who "
-                "chose to go home, up to the seats.", fig)
+                f"{total:,.0f} returns home over the run. A repatriation flight offers the Venezuelans at its "
+                "origin a free seat home; those who take it board, up to the seats.", fig)
 
 
 def smuggling_revenue(run: RunData) -> Plot:

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from . import __version__
 from .load import without_timeline
 from .outcomes import yearly_table
-from .rundir import atomic_dir, write_json, write_tables
+from .provenance import provenance, sha256
+from .rundir import atomic_dir, write_bytes, write_json, write_tables, writing
 from .scenario import Scenario
+
+NETWORK_FILE = "network.yaml"  # the network a run used, copied into its run directory
 
 ENGINES = ("vector", "mesa")
 
@@ -38,19 +40,29 @@ def make_model(scenario: Scenario, engine: str = "vector", collect: bool = False
 
 @dataclass
 class RunResult:
+    """One run: its scenario, its tables in people, its provenance and the network file it read."""
+
     scenario: Scenario
     tables: dict[str, pd.DataFrame]
     yearly: pd.DataFrame
     meta: dict = field(default_factory=dict)
+    network_file: bytes = b""  # the network YAML as the run read it
+    counterfactual: "RunResult | None" = None  # the same run without the policy timeline, when asked for
 
     @property
     def daily(self) -> pd.DataFrame:
         return self.tables["daily"]
 
+    def files(self) -> dict[str, bytes]:
+        """``scenario.yaml`` (pointing at the copied network) and ``network.yaml``, as a run directory holds them."""
+        return {"scenario.yaml": scenario_yaml(self.scenario, network=NETWORK_FILE).encode("utf-8"),
+                NETWORK_FILE: self.network_file}
+
 
 def run_scenario(scenario: Scenario, engine: str = "vector",
                  progress: Callable[[int], None] | None = None) -> RunResult:
     """Run to the end and return the tables in people, with the run's provenance."""
+    network_file = Path(scenario.network).read_bytes()  # before the run: the file the model reads
     began = time.perf_counter()
     model = make_model(scenario, engine)
     model.run(progress)
@@ -68,15 +80,20 @@ def run_scenario(scenario: Scenario, engine: str = "vector",
         "runtime_seconds": round(seconds, 3),
         "agent_days_per_second": round(agents * (scenario.days + scenario.spin_up_days) / max(seconds, 1e-9)),
         "python": platform.python_version(),
-        "numpy": np.__version__,
+        **provenance(engine),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    return RunResult(scenario, tables, yearly_table(tables["daily"]), meta)
+    result = RunResult(scenario, tables, yearly_table(tables["daily"]), meta, network_file)
+    meta["sha256"] = {name: sha256(data) for name, data in result.files().items()}
+    return result
 
 
-def scenario_yaml(scenario: Scenario) -> str:
-    """The resolved scenario, every default filled in, as YAML."""
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+def scenario_yaml(scenario: Scenario, network: str | None = None) -> str:
+    """The resolved scenario, every default filled in, as YAML (``network`` replaces the network path)."""
+    data = scenario.model_dump(mode="json")
+    if network is not None:
+        data["network"] = network
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def difference(policy: pd.DataFrame, counterfactual: pd.DataFrame) -> pd.DataFrame:
@@ -88,25 +105,33 @@ def difference(policy: pd.DataFrame, counterfactual: pd.DataFrame) -> pd.DataFra
     return out
 
 
+def write_run(directory: Path, result: RunResult) -> None:
+    """Scenario and network (the run reproduces from them alone), provenance and tables into ``directory``."""
+    files = result.files()
+    for name, data in files.items():
+        write_bytes(directory / name, data)
+    write_json(directory / "run.json", {**result.meta, "sha256": {n: sha256(d) for n, d in files.items()}})
+    write_tables(directory, result.tables, result.yearly)
+
+
 def save_run(result: RunResult, out: str | Path, force: bool = False,
              counterfactual: RunResult | None = None, extra: Callable[[Path, RunResult], None] | None = None) -> Path:
-    """Write the run directory atomically: scenario, provenance, tables (and report via ``extra``)."""
+    """Write the run directory atomically: scenario, network, provenance, tables (and report via ``extra``)."""
+    counterfactual = counterfactual or result.counterfactual
     with atomic_dir(out, force) as tmp:
-        (tmp / "scenario.yaml").write_text(scenario_yaml(result.scenario), encoding="utf-8")
-        write_json(tmp / "run.json", result.meta)
-        write_tables(tmp, result.tables, result.yearly)
+        write_run(tmp, result)
         if counterfactual is not None:
             sub = tmp / "counterfactual"
             sub.mkdir()
-            (sub / "scenario.yaml").write_text(scenario_yaml(counterfactual.scenario), encoding="utf-8")
-            write_json(sub / "run.json", counterfactual.meta)
-            write_tables(sub, counterfactual.tables, counterfactual.yearly)
-            difference(result.yearly, counterfactual.yearly).to_csv(
-                tmp / "difference.csv", index=False, float_format="%.6g")
+            write_run(sub, counterfactual)
+            with writing(tmp / "difference.csv"):
+                difference(result.yearly, counterfactual.yearly).to_csv(
+                    tmp / "difference.csv", index=False, float_format="%.6g")
         if extra is not None:
             extra(tmp, result)
     return Path(out)
 
 
 def run_counterfactual(scenario: Scenario, engine: str = "vector", progress=None) -> RunResult:
+    """The scenario run again without its policy timeline (same seed)."""
     return run_scenario(without_timeline(scenario), engine, progress)

@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -32,18 +33,27 @@ SUMMARY = ("encounters_us_border", "darien_crossings_north", "darien_crossings_s
 
 
 def user_errors(func):
-    """Turn bad input into one clear message and exit code 2 (no traceback)."""
+    """Turn bad input, a failing machine (full disk, refused permission) or a damaged file into one line
+    ``error: FILE: problem`` and exit code 2 (no traceback)."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
+        from .failures import about_a_file, damaged_file_errors, describe_os_error, first_line
+
         try:
             return func(*args, **kwargs)
         except ScenarioError as err:
-            console.print(f"[bold red]error:[/] {err}", highlight=False, markup=True, soft_wrap=True)
-            raise typer.Exit(2) from None
+            message = str(err)
         except FileExistsError as err:
-            console.print(f"[bold red]error:[/] {err}", highlight=False)
-            raise typer.Exit(2) from None
+            message = describe_os_error(err) if err.errno else str(err)
+        except OSError as err:
+            message = describe_os_error(err)
+        except damaged_file_errors() as err:  # a damaged file no loader named: its reader's own words
+            if not about_a_file(err):
+                raise
+            message = f"damaged file ({first_line(err)})"
+        console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
 
     return wrapper
 
@@ -70,15 +80,9 @@ def summary_table(yearly, title: str) -> Table:
 
 
 def _load(path: Path, seed: Optional[int], scale: Optional[float]):
-    from .load import load_scenario
-    from .population import check_memory
+    from .api import prepare
 
-    scenario = load_scenario(path, check_size=False)  # names and dates checked here
-    updates = {k: v for k, v in (("seed", seed), ("scale", scale)) if v is not None}
-    if updates:
-        scenario = scenario.model_copy(update=updates)
-    check_memory(scenario, path)  # after --scale, which sets the number of agents
-    return scenario
+    return prepare(path, seed, scale)
 
 
 @app.command()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from .. import scenario as sc
 from ..errors import ScenarioError
+from ..failures import reading
 from ..load import parse_scenario
 from ..network import NetworkFile
 from ..outcomes import slug
@@ -83,7 +84,8 @@ class RunData:
 
 
 def is_run_directory(directory: Path) -> bool:
-    return (directory / "run.json").is_file() and (directory / "daily.parquet").is_file()
+    """A run directory, whole or damaged: it holds one of the files ``migsim run`` writes first."""
+    return (directory / "run.json").exists() or (directory / "daily.parquet").exists()
 
 
 def _network_path(scenario: sc.Scenario, directory: Path) -> str:
@@ -97,33 +99,54 @@ def _network_path(scenario: sc.Scenario, directory: Path) -> str:
     return str(path)
 
 
+KEY_COLUMNS = {"daily": ("date",), "locations": ("date",), "flows": ("month", "from", "to", "people"),
+               "yearly": ("year",), "difference": ("year",)}
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """One table of a run directory (Parquet or CSV); missing, damaged or foreign is a ScenarioError naming it."""
+    kind = "Parquet" if path.suffix == ".parquet" else "CSV"
+    with reading(path, kind):
+        frame = pd.read_parquet(path) if kind == "Parquet" else pd.read_csv(path)
+    lacking = [c for c in KEY_COLUMNS.get(path.stem, ()) if c not in frame.columns]
+    if lacking:
+        raise ScenarioError(path, None, f"damaged: no column {lacking[0]!r} (not a table written by `migsim run`)")
+    return frame
+
+
+def read_meta(path: Path) -> dict:
+    """``run.json``: the run's provenance, a JSON object."""
+    with reading(path, "JSON"):
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(meta, dict):
+        raise ScenarioError(path, None, "damaged: expected a JSON object")
+    return meta
+
+
 def load_run(directory: str | Path, with_counterfactual: bool = True) -> RunData:
-    """Read a run directory written by ``migsim run``; a missing file is a ScenarioError naming it."""
+    """Read a run directory written by ``migsim run``; a missing or damaged file is a ScenarioError naming it."""
     directory = Path(directory)
     for name in RUN_FILES:
         if not (directory / name).is_file():
-            raise ScenarioError(directory / name, None, "missing: is this a run directory written by `migsim run`?")
+            what = "not a file" if (directory / name).exists() else "missing"
+            raise ScenarioError(directory / name, None, f"{what}: is this a run directory written by `migsim run`?")
     scenario = parse_scenario(read_yaml(directory / "scenario.yaml"), directory / "scenario.yaml")
     scenario = scenario.model_copy(update={"network": _network_path(scenario, directory)})
-    try:
-        meta = json.loads((directory / "run.json").read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise ScenarioError(directory / "run.json", None, f"not valid JSON ({err.msg})") from None
     run = RunData(
         directory=directory,
         scenario=scenario,
-        meta=meta,
-        daily=pd.read_parquet(directory / "daily.parquet"),
-        yearly=pd.read_csv(directory / "yearly.csv"),
-        locations=pd.read_parquet(directory / "locations.parquet"),
-        flows=pd.read_parquet(directory / "flows.parquet"),
+        meta=read_meta(directory / "run.json"),
+        daily=read_table(directory / "daily.parquet"),
+        yearly=read_table(directory / "yearly.csv"),
+        locations=read_table(directory / "locations.parquet"),
+        flows=read_table(directory / "flows.parquet"),
         network=read_geography(scenario.network),
     )
     sub = directory / "counterfactual"
     if with_counterfactual and is_run_directory(sub):
         run.counterfactual = load_run(sub, with_counterfactual=False)
-        if (directory / "difference.csv").is_file():
-            run.difference = pd.read_csv(directory / "difference.csv")
+        if (directory / "difference.csv").exists():
+            run.difference = read_table(directory / "difference.csv")
     return run
 
 

@@ -18,6 +18,7 @@ AIR = MODES.index("air")
 DARIEN, US_BORDER = 1, 2  # index into sim.network.CROSSINGS
 SETTLED = ("resident", "arrived", "returned")
 HOLDS_STATUS = ("permit", "tps")
+EARNS_FULL = ("permit", "tps", "asylum_pending")
 
 
 class Migrant(mesa.Agent):
@@ -38,6 +39,9 @@ class Migrant(mesa.Agent):
         been_abroad: has been outside the home country since last living there (so that coming
             back is a return home, and a journey abandoned before the border is not).
         settled_since: day the savings were last brought up to date while settled.
+        journey_from: index of the country where the current journey began (where last settled).
+        held_by: index of the country holding the migrant while detained.
+        index: position in the model's list of migrants (how removal queues name them).
     """
 
     def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str):
@@ -52,6 +56,10 @@ class Migrant(mesa.Agent):
         self.legal_status = legal_status
         self.been_abroad = model.net.node_country[node] != model.home_country
         self.settled_since = 0
+        self.journey_from = int(model.net.node_country[node])
+        self.held_by = -1
+        self.fixed_term = False  # detained for a fixed term (no removal lever), removed when it ends
+        self.index = len(model.migrants)
 
     # --- what a reader wants to see ------------------------------------------------------------
 
@@ -62,6 +70,11 @@ class Migrant(mesa.Agent):
     @property
     def route(self) -> str:
         return self.model.net.path_name(self.path) if self.path >= 0 else ""
+
+    @property
+    def earns_full(self) -> bool:
+        """Earns a place's full income: legal status or a pending asylum case (``sim.population.EARNS_FULL``)."""
+        return self.legal_status in EARNS_FULL
 
     @property
     def arc(self) -> int:
@@ -116,6 +129,8 @@ class Migrant(mesa.Agent):
             rec.add(t, "darien_crossings_north" if net.arc_northbound[arc] else "darien_crossings_south", 1)
         if m.arc_international[arc]:
             rec.add(t, "border_crossings_north" if net.arc_northbound[arc] else "border_crossings_south", 1)
+        if net.arc_control[arc] >= 0:
+            m.count_control(t, [net.arc_control[arc]])
         stopped = bh.happens(m.arc_intensity[arc], m.uniform())
         if crossing == US_BORDER:
             rec.add(t, "encounters_us_border" if stopped else "us_border_evasions", 1)
@@ -128,6 +143,11 @@ class Migrant(mesa.Agent):
             rec.add(t, "interceptions", 1)
             self.intercepted(arc)
             return
+        self.go_on(arc)
+
+    def go_on(self, arc: int) -> None:
+        """Through the segment: at its end, settle if the route ends there, else decide what next."""
+        net = self.model.net
         self.position += 1
         self.move_to(net.arc_to[arc])
         if self.position >= net.path_length[self.path] - 1:
@@ -136,32 +156,71 @@ class Migrant(mesa.Agent):
             self.decide(settled=False)
 
     def intercepted(self, arc: int) -> None:
-        """What the controlling country does: push back (decide again here), detain, or deport home."""
+        """What the controlling country does: push back (decide again here), or hold for removal."""
         m, net, t = self.model, self.model.net, self.model.day
         country = int(net.arc_control[arc])
         response = RESPONSES[m.state.border_response[country]]
         if response == "push_back":
             m.rec.add(t, "pushed_back", 1)
+            m.count_control(t, [country], stops=True)
             self.decide(settled=False)  # still at the segment's start
-        elif response == "detain":
+        else:
+            self.hold(arc, country, fixed_term=response == "detain")
+
+    def hold(self, arc: int, country: int, fixed_term: bool) -> None:
+        """Held by ``country``: queued for a removal seat; without a removal lever, a fixed term or removal at once."""
+        m, net, t = self.model, self.model.net, self.model.day
+        if fixed_term:
             m.count_by_country("detentions", country)
-            self.become("detained")
-            m.schedule(self, t + m.scenario.behaviour.detention_days)  # then deported
+        if net.node_country[net.arc_to[arc]] == country:  # held inside the country that stopped them
+            self.move_to(net.arc_to[arc])
+        self.become("detained")
+        self.held_by = country
+        if not np.isnan(m.state.removal_seats[country]):
+            m.removal.hold(country, [self.index], t)
+        elif fixed_term:
+            self.fixed_term = True
+            m.schedule(self, t + m.scenario.behaviour.detention_days)  # then removed
         else:
             self.deport(country)
 
+    def let_go(self, country: int, fallback: str) -> None:
+        """Held with no removal seat in time: expelled back to the transit country, or released on their way."""
+        m, net, t = self.model, self.model.net, self.model.day
+        arc = self.arc
+        self.become("in_transit")
+        if fallback == "expel":
+            m.rec.add(t, "expelled", 1)
+            m.count_control(t, [country], stops=True)
+            self.move_to(net.arc_from[arc])
+            self.decide(settled=False)
+            return
+        m.rec.add(t, "released_no_seat", 1)
+        if fallback == "release_with_case":
+            self.legal_status = "asylum_pending"
+        self.go_on(arc)
+
     def deport(self, country: int) -> None:
-        """Sent home by ``country``: a return home, with the rights of a citizen there."""
+        """Removed home by ``country``: a return home, with the rights of a citizen there."""
         m, rec, t = self.model, self.model.rec, self.model.day
         m.count_by_country("deportations", country)
+        m.count_control(t, [country], stops=True)
         rec.add(t, "returns_home", 1)
         rec.add(t, "returns_home_deported", 1)
+        self.changed_country(m.home_country)
         self.move_to(m.home)
         self.been_abroad = False
+        self.fixed_term = False
         self.settled_since = t
         self.become("returned")
         self.path = -1
         self.legal_status = "permit"
+
+    def changed_country(self, country: int) -> None:
+        """Count a journey ending in another country than the one it began in; the new one is home now."""
+        if country != self.journey_from:
+            self.model.count_by_country("changed_country", country)
+        self.journey_from = int(country)
 
     def settle(self, last_mode: int | None = None, stuck: bool = False) -> None:
         """End of a journey (or a stop on the way): settled here, with a chance of legal status.
@@ -171,6 +230,7 @@ class Migrant(mesa.Agent):
         """
         m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
         country = int(net.node_country[self.node])
+        self.changed_country(country)
         home = country == m.home_country
         came_back = home and self.been_abroad
         if came_back:
@@ -206,6 +266,8 @@ class Migrant(mesa.Agent):
         table = m.stacked  # route-table arrays stacked by epoch: [epoch, path(, position)]
         here_legal = 1.0 if self.legal_status in HOLDS_STATUS else \
             table["country_legal_chance"][epoch, net.node_country[self.node]]
+        b = m.scenario.behaviour
+        at_home = net.node_country[self.node] == m.home_country
         row = lambda a: np.asarray(a)[None, :]  # noqa: E731  one migrant = one row
         utility = bh.utilities(
             m.scenario.behaviour.weights,
@@ -216,12 +278,14 @@ class Migrant(mesa.Agent):
             interception=row(table["interception"][epoch, p, q]),
             days=row(table["days"][epoch, p, q]),
             available=row(paths >= 0),
-            here_log_income=[m.log_income_at[self.node]],
+            here_log_income=bh.here_log_income([m.log_income_at[self.node]], [self.earns_full],
+                                               b.irregular_income_share),
             here_legal=[here_legal],
             savings=bh.means([self.savings], [m.income_at[self.node]], m.scenario.behaviour),
             with_children=[self.with_children],
             settled=[settled],
             planned=[planned],
+            push=[m.push_at[t] if at_home else 0.0],
         )
         pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
         if self.legal_status == "tps_lost":
@@ -231,7 +295,7 @@ class Migrant(mesa.Agent):
                 self.settle(stuck=True)
             return
         path, position = int(paths[pick - 1]), int(positions[pick - 1])
-        if bh.happens(m.path_refusal[path, position], m.uniform()):  # a visa the route needs is refused
+        if bh.happens(m.tables[m.epoch].refusal[path, position], m.uniform()):  # a visa the route needs is refused
             m.rec.add(t, "visa_refusals", 1)
             if not settled:
                 self.settle(stuck=True)
@@ -239,6 +303,7 @@ class Migrant(mesa.Agent):
         self.path, self.position = path, position
         if settled:
             m.rec.add(t, "departures", 1)
+            self.journey_from = int(net.node_country[self.node])
             self.become("in_transit")
             if self.legal_status != "asylum_pending":
                 self.legal_status = "none"  # a permit or TPS is left behind

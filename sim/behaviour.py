@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import MODES, Network
+from .network import CROSSINGS, MODES, Network
 from .policy import PolicyState
 from .scenario import Behaviour, Weights
 
@@ -22,6 +22,7 @@ class RouteTable:
     """What the rest of a journey costs, for every path and position on it, under one policy."""
 
     money_cost: np.ndarray  # float32 [path, pos]: travel + fees + visa bonds to the end (USD)
+    refusal: np.ndarray  # float32 [path, pos]: chance a visa the rest of the route needs is refused
     death_risk: np.ndarray  # float32 [path, pos]: probability of dying on the way
     interception: np.ndarray  # float32 [path, pos]: probability of being stopped on the way
     days: np.ndarray  # float32 [path, pos]: days of travel to the end
@@ -43,37 +44,90 @@ def arc_hazards(net: Network, behaviour: Behaviour) -> tuple[np.ndarray, np.ndar
     return death.astype(np.float32), abandon.astype(np.float32)
 
 
-def arc_needs_visa(net: Network) -> np.ndarray:
-    """Air arcs into another country that asks Venezuelans for a visa."""
+def arc_needs_visa(net: Network, state: PolicyState) -> np.ndarray:
+    """Air arcs into another country that asks Venezuelans for a visa under ``state``."""
     dest_country = net.node_country[net.arc_to]
     abroad = dest_country != net.node_country[net.arc_from]
-    return (net.arc_mode == MODES.index("air")) & net.country_visa_required[dest_country] & abroad
+    return (net.arc_mode == MODES.index("air")) & state.visa_required[dest_country] & abroad
 
 
-def arc_visa_refusal(net: Network) -> np.ndarray:
+def arc_visa_refusal(net: Network, state: PolicyState) -> np.ndarray:
     """Probability of being refused a visa (or boarding) before an air arc."""
-    return np.where(arc_needs_visa(net), net.country_visa_refusal[net.node_country[net.arc_to]], 0.0)
+    return np.where(arc_needs_visa(net, state), state.visa_refusal[net.node_country[net.arc_to]], 0.0)
 
 
-def path_visa_refusal(net: Network) -> np.ndarray:
+def path_visa_refusal(net: Network, state: PolicyState) -> np.ndarray:
     """[path, pos] probability that a visa the rest of the route needs is refused (asked before setting off)."""
-    log_granted = np.log1p(-np.minimum(arc_visa_refusal(net), 0.999999))
+    log_granted = np.log1p(-np.minimum(arc_visa_refusal(net, state), 0.999999))
     return (-np.expm1(_suffix_sum(log_granted, net.path_arcs))).astype(np.float32)
 
 
 def arc_money_cost(net: Network, state: PolicyState) -> np.ndarray:
     """Fare + smuggling fee + visa bond (air arcs into a country that asks Venezuelans for a visa)."""
     dest_country = net.node_country[net.arc_to]
-    bond = np.where(arc_needs_visa(net), state.visa_bond[dest_country], 0.0)
+    bond = np.where(arc_needs_visa(net, state), state.visa_bond[dest_country], 0.0)
     return (net.arc_travel_cost + state.arc_fees(net) + bond).astype(np.float32)
 
 
-def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
-    """Probability that completing an arc ends in an interception that stops the journey."""
+def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour,
+                         perceived: np.ndarray | None = None) -> np.ndarray:
+    """Probability that completing an arc ends in an interception that stops the journey for good.
+
+    With ``perceived`` (float [country], from what happened to those who tried:
+    :func:`perceived_stop`), that; otherwise the policy's stated intensity, less those the US
+    releases at its border.
+    """
+    if perceived is not None:
+        return np.where(net.arc_control >= 0, perceived[net.arc_control], 0.0).astype(np.float32)
     p = np.where(net.arc_control >= 0, state.border_intensity[net.arc_control], 0.0)
-    us_border = net.arc_crossing == 2
+    us_border = net.arc_crossing == CROSSINGS.index("us_border")
     released = behaviour.asylum_release_share[state.asylum]
     return np.where(us_border, p * (1.0 - released), p).astype(np.float32)
+
+
+def perceived_stop(attempts: np.ndarray, stops: np.ndarray, stated: np.ndarray, prior_attempts: float) -> np.ndarray:
+    """Chance of being stopped for good at each country's controls, as those who tried found it.
+
+    The realised share ``stops / attempts`` (over a recent window), shrunk towards the policy's
+    stated intensity as if ``prior_attempts`` people had tried at that rate: with few attempts the
+    stated policy dominates, with many the outcome does.
+    """
+    a = np.asarray(attempts, np.float64)
+    return ((np.asarray(stops, np.float64) + prior_attempts * stated) / np.maximum(a + prior_attempts, 1e-9)
+            ).clip(0, 1).astype(np.float32)
+
+
+def stated_stop(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
+    """[country] the policy's stated chance of being stopped for good at that country's controls."""
+    p = state.border_intensity.astype(np.float64).copy()
+    if US in net.countries:
+        us = net.country_index(US)
+        p[us] *= 1.0 - behaviour.asylum_release_share[state.asylum]
+    return p
+
+
+def expected_log_income(income, legal_chance, irregular_share: float) -> np.ndarray:
+    """Log of what one expects to earn at a destination: full income with status, a share of it without."""
+    chance = np.asarray(legal_chance, np.float64)
+    return (np.log(income) + np.log(chance + (1.0 - chance) * irregular_share)).astype(np.float32)
+
+
+def here_log_income(log_income_here, earns_full, irregular_share: float) -> np.ndarray:
+    """Log of what a migrant earns where they are: full income with status, ``irregular_share`` without."""
+    return np.where(earns_full, log_income_here, log_income_here + np.float32(np.log(irregular_share))
+                    ).astype(np.float32)
+
+
+def push_by_day(push: dict[str, float], dates) -> np.ndarray:
+    """[day] the push of conditions at home on each date (piecewise constant; the first value before it)."""
+    out = np.zeros(len(dates), np.float32)
+    if not push:
+        return out
+    keys = sorted(push)
+    days = np.asarray(dates.values.astype("datetime64[D]"))
+    starts = np.array(keys, dtype="datetime64[D]")
+    index = np.maximum(np.searchsorted(starts, days, side="right") - 1, 0)
+    return np.array([push[k] for k in keys], np.float32)[index]
 
 
 def country_legal_chance(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
@@ -92,21 +146,24 @@ def _suffix_sum(per_arc: np.ndarray, path_arcs: np.ndarray) -> np.ndarray:
     return out
 
 
-def route_table(net: Network, state: PolicyState, behaviour: Behaviour) -> RouteTable:
-    """Remaining-journey attributes of every (path, position) under ``state``."""
+def route_table(net: Network, state: PolicyState, behaviour: Behaviour,
+                perceived: np.ndarray | None = None) -> RouteTable:
+    """Remaining-journey attributes of every (path, position) under ``state`` (and the perceived stops)."""
     days = arc_days(net, behaviour.speed_km_per_day).astype(np.float64)
     log_survive = days * np.log1p(-arc_hazards(net, behaviour)[0].astype(np.float64))
-    stop = 1.0 - (1.0 - arc_stop_probability(net, state, behaviour)) * (1.0 - arc_visa_refusal(net))
+    stop = 1.0 - (1.0 - arc_stop_probability(net, state, behaviour, perceived)) * (1.0 - arc_visa_refusal(net, state))
     log_pass = np.log1p(-np.minimum(stop, 0.999999))
     legal = country_legal_chance(net, state, behaviour)
     last = net.path_nodes[np.arange(net.n_paths), net.path_length - 1]
     dest_country = net.node_country[last]
     return RouteTable(
         money_cost=_suffix_sum(arc_money_cost(net, state), net.path_arcs).astype(np.float32),
+        refusal=path_visa_refusal(net, state),
         death_risk=(-np.expm1(_suffix_sum(log_survive, net.path_arcs))).astype(np.float32),
         interception=(-np.expm1(_suffix_sum(log_pass, net.path_arcs))).astype(np.float32),
         days=_suffix_sum(days, net.path_arcs).astype(np.float32),
-        dest_log_income=np.log(net.country_income[dest_country]).astype(np.float32),
+        dest_log_income=expected_log_income(net.country_income[dest_country], legal[dest_country],
+                                            behaviour.irregular_income_share),
         dest_legal_chance=legal[dest_country],
         country_legal_chance=legal,
     )
@@ -206,6 +263,12 @@ def route_utility(
     ).astype(np.float32)
 
 
+def here_value(w: Weights, here_log_income, here_legal, push=None) -> np.ndarray:
+    """What staying where one is is worth (the utility every route is measured against)."""
+    value = w.income * np.asarray(here_log_income, np.float64) + w.legal_status * np.asarray(here_legal, np.float64)
+    return value if push is None else value - np.asarray(push, np.float64)
+
+
 def personal_utility(
     w: Weights,
     route_part: np.ndarray,  # [n, K] from route_utility
@@ -219,8 +282,12 @@ def personal_utility(
     with_children: np.ndarray,  # bool [n]
     settled: np.ndarray,  # bool [n]: leaving a settled life costs `w.move`
     planned: np.ndarray | None = None,  # [n]: candidate that carries on the current route, -1 none
+    push: np.ndarray | None = None,  # [n]: push of conditions at home, for those living there (else 0)
 ) -> np.ndarray:
     """Add what depends on the migrant (here, savings, children, plan); `stay` is column 0, fixed at 0.
+
+    Staying is worth income and legal status here (:func:`here_value`); leaving costs ``w.move``
+    for the settled. The push of conditions at home lowers what staying there is worth.
 
     A traveller's current route, carried on, gets ``w.plan`` (people stick to a plan they have
     paid into); without it travellers would re-plan from scratch at every stop.
@@ -232,7 +299,7 @@ def personal_utility(
     but those who cannot pay a leg stop there. Unavailable candidates get -inf.
     """
     col = lambda a: np.asarray(a, dtype=np.float32)[:, None]  # noqa: E731
-    here = w.income * col(here_log_income) + w.legal_status * col(here_legal)
+    here = col(here_value(w, here_log_income, here_legal, push))
     u = (
         route_part
         - here
@@ -263,6 +330,7 @@ def utilities(
     with_children: np.ndarray,  # bool [n]
     settled: np.ndarray,  # bool [n]
     planned: np.ndarray | None = None,  # [n]
+    push: np.ndarray | None = None,  # [n]
 ) -> np.ndarray:
     """Utility of staying (column 0, fixed at 0) and of each candidate route; -inf if unavailable.
 
@@ -273,7 +341,7 @@ def utilities(
                                death_risk=death_risk, interception=interception, days=days)
     return personal_utility(w, route_part, money_cost=money_cost, death_risk=death_risk, available=available,
                             here_log_income=here_log_income, here_legal=here_legal, savings=savings,
-                            with_children=with_children, settled=settled, planned=planned)
+                            with_children=with_children, settled=settled, planned=planned, push=push)
 
 
 def choice_probabilities(u: np.ndarray) -> np.ndarray:
@@ -290,14 +358,16 @@ def choose(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return np.minimum(pick, probabilities.shape[-1] - 1)
 
 
-def flight_home_probability(w: Weights, here_log_income, home_log_income, here_legal, settled) -> np.ndarray:
+def flight_home_probability(w: Weights, here_log_income, home_log_income, here_legal, settled,
+                            home_push: float = 0.0) -> np.ndarray:
     """Chance of taking a free repatriation seat home rather than carrying on as one is (binary logit).
 
-    Home's income and legal status against here's, less the inertia of a settled life (``w.move``)
-    or, for a traveller, the pull of the current plan (``w.plan``).
+    Home's income, status and conditions (its push) against what one earns and can hope for here,
+    less the inertia of a settled life (``w.move``) or, for a traveller, the pull of the current plan (``w.plan``).
     """
-    u = (w.income * (np.float32(home_log_income) - np.float32(here_log_income))
+    u = (w.income * (np.float32(home_log_income) - np.asarray(here_log_income, np.float32))
          + w.legal_status * (1.0 - np.asarray(here_legal, np.float32))
+         - home_push
          + np.where(settled, w.move, -w.plan))
     return 1.0 / (1.0 + np.exp(-u))
 

@@ -16,14 +16,14 @@ from .kernels import choose_routes
 from .model import MigrationModel
 from .network import MODES
 from .population import (
-    ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, HAS_STATUS, IN_TRANSIT, IS_SETTLED, NO_STATUS, PERMIT, RESIDENT,
-    RETURNED, STATUSES, WORKING, initial_population,
+    ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, DETAINED_UNTIL_DUE, EARNS_FULL, HAS_STATUS, IN_TRANSIT, IS_SETTLED,
+    NO_STATUS, PERMIT, RESIDENT, RETURNED, STATUSES, WORKING, initial_population,
 )
 from .scenario import Scenario
 
 AIR = MODES.index("air")
 DARIEN, US_BORDER = 1, 2
-PUSH_BACK, DETAIN, DEPORT = range(3)
+PUSH_BACK, DETAIN, DEPORT = range(3)  # sim.policy.RESPONSES
 
 
 class VectorModel(PolicyEvents, MigrationModel):
@@ -45,16 +45,26 @@ class VectorModel(PolicyEvents, MigrationModel):
 
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
-        cp, cq = np.maximum(self.cand_path, 0), self.cand_pos
-        w = self.scenario.behaviour.weights
         self.cand_available = self.cand_path >= 0
-        self.cand_route_utility = np.stack([bh.route_utility(
-            w, dest_log_income=tb.dest_log_income[cp], dest_legal=tb.dest_legal_chance[cp],
-            death_risk=tb.death_risk[cp, cq], interception=tb.interception[cp, cq], days=tb.days[cp, cq],
-        ) for tb in self.tables])
-        self.cand_cost = np.stack([tb.money_cost[cp, cq] for tb in self.tables])
-        self.cand_death = np.stack([tb.death_risk[cp, cq] for tb in self.tables])
-        self.legal_chance_at = np.stack([tb.country_legal_chance[self.net.node_country] for tb in self.tables])
+        n = len(self.tables)
+        shape = (n,) + self.cand_path.shape
+        self.cand_route_utility = np.empty(shape, np.float32)
+        self.cand_cost = np.empty(shape, np.float32)
+        self.cand_death = np.empty(shape, np.float32)
+        self.legal_chance_at = np.empty((n, self.net.n_nodes), np.float32)
+        for e in range(n):
+            self._table_changed(e)
+
+    def _table_changed(self, e: int) -> None:
+        """Copy epoch ``e``'s route table into the per-location candidate arrays the choice reads."""
+        cp, cq, tb = np.maximum(self.cand_path, 0), self.cand_pos, self.tables[e]
+        self.cand_route_utility[e] = bh.route_utility(
+            self.scenario.behaviour.weights, dest_log_income=tb.dest_log_income[cp],
+            dest_legal=tb.dest_legal_chance[cp], death_risk=tb.death_risk[cp, cq],
+            interception=tb.interception[cp, cq], days=tb.days[cp, cq])
+        self.cand_cost[e] = tb.money_cost[cp, cq]
+        self.cand_death[e] = tb.death_risk[cp, cq]
+        self.legal_chance_at[e] = tb.country_legal_chance[self.net.node_country]
 
     def simulate_day(self, t: int) -> None:
         """Policy in force, travel, waiting travellers reconsider, reviews, flights (as in MesaModel)."""
@@ -64,6 +74,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         self._decide(waiting, t, settled=False)
         self._resume_work(t)
         self._review_settled(t)
+        self._removals(t)
         self._repatriation_flights(t)
 
     # --- bookkeeping ---------------------------------------------------------------------------
@@ -110,6 +121,9 @@ class VectorModel(PolicyEvents, MigrationModel):
         before = self.timeline.states[self._epoch]
         self._epoch = e
         self.state = state
+        if t > 0:  # what happened at the borders since, as migrants will perceive it
+            self.perceive(e, t)
+            self._table_changed(e)
         self.arc_cost = bh.arc_money_cost(self.net, state)
         self.arc_fee = state.arc_fees(self.net)
         self.arc_capacity = state.arc_capacity(self.net)
@@ -162,6 +176,8 @@ class VectorModel(PolicyEvents, MigrationModel):
         rec.add(t, "border_crossings_north", np.count_nonzero(abroad & north))
         rec.add(t, "border_crossings_south", np.count_nonzero(abroad & ~north))
 
+        controlled = net.arc_control[arc] >= 0
+        self.count_control(t, net.arc_control[arc[controlled]])
         stopped = bh.happens(self.arc_intensity[arc], rng.random(agents.size, dtype=np.float32))
         us_border = crossing == US_BORDER
         rec.add(t, "encounters_us_border", np.count_nonzero(stopped & us_border))
@@ -186,32 +202,37 @@ class VectorModel(PolicyEvents, MigrationModel):
         self._decide(go_on[~at_end], t, settled=False)
 
     def _intercepted(self, agents: np.ndarray, arc: np.ndarray, t: int) -> None:
-        """What the controlling country does: push back, detain, or deport home."""
+        """What the controlling country does: push back, or hold for removal (detain / deport)."""
         net, rec = self.net, self.rec
         country = net.arc_control[arc]
         response = self.state.border_response[country]
         back = response == PUSH_BACK
         rec.add(t, "pushed_back", np.count_nonzero(back))
+        self.count_control(t, country[back], stops=True)
         self._decide(agents[back], t, settled=False)  # still at the arc's start location
-        held = agents[response == DETAIN]
-        if held.size:
-            rec.add_by(rec.by_country, t, "detentions", country[response == DETAIN], size=len(net.countries))
-            self._set_status(held, DETAINED)
-            self.calendar.schedule(held, np.full(held.size, t + self.scenario.behaviour.detention_days))
-        sent = response == DEPORT
-        if sent.any():
-            self._deport(agents[sent], country[sent], t)
+        held = ~back
+        if held.any():
+            self._hold(agents[held], arc[held], country[held], response[held] == DETAIN, t)
 
     def _deport(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
+        """Removed home by ``country``: a return home, with the rights of a citizen there."""
         self.rec.add_by(self.rec.by_country, t, "deportations", country, size=len(self.net.countries))
+        self.count_control(t, country, stops=True)
         self.rec.add(t, "returns_home", agents.size)
         self.rec.add(t, "returns_home_deported", agents.size)
+        self._changed_country(agents, np.full(agents.size, self.home_country), t)
         self._set_node(agents, self.home)
         self.pop.been_abroad[agents] = False
         self.pop.settled_since[agents] = t
         self._set_status(agents, RETURNED)
         self.pop.path[agents] = -1
         self.pop.legal[agents] = PERMIT  # citizens at home
+
+    def _changed_country(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
+        """Count journeys ending in another country than the one they began in; the new one is home now."""
+        moved = country != self.pop.journey_from[agents]
+        self.rec.add_by(self.rec.by_country, t, "changed_country", country[moved], size=len(self.net.countries))
+        self.pop.journey_from[agents] = country
 
     def _settle(self, agents: np.ndarray, t: int, last_mode: np.ndarray | None = None, stuck=False) -> None:
         """End of a journey (or a stop on the way): settled there, with a chance of legal status.
@@ -223,6 +244,7 @@ class VectorModel(PolicyEvents, MigrationModel):
             return
         pop, net, rng = self.pop, self.net, self.rng_sim
         country = net.node_country[pop.node[agents]]
+        self._changed_country(agents, country, t)
         home = country == self.home_country
         came_back = home & pop.been_abroad[agents]
         pop.been_abroad[agents[home]] = False
@@ -246,10 +268,9 @@ class VectorModel(PolicyEvents, MigrationModel):
         """Today's reconsiderations (drawn, or due after news of a policy) and ends of detention."""
         due = self.calendar.pop(t)
         status = self.pop.status[due]
-        released = due[status == DETAINED]
-        if released.size:
-            country = self.net.node_country[self.pop.node[released]]
-            self._deport(released, country, t)
+        released = due[(status == DETAINED) & (self.pop.countdown[due] == DETAINED_UNTIL_DUE)]
+        if released.size:  # detention without a removal lever ends in removal
+            self._deport(released, self.pop.held_by[released].astype(np.int64), t)
         news = due[IS_SETTLED[status]]
         reviewers = self._reviewers()
         if news.size:
@@ -272,17 +293,20 @@ class VectorModel(PolicyEvents, MigrationModel):
             planned = np.full(agents.size, -1)
         else:
             planned = self.plan_index[pop.path[agents], pop.pos[agents]]
+        b = self.scenario.behaviour
         pick = choose_routes(
-            self.scenario.behaviour.weights,
+            b.weights,
             (self.cand_route_utility, self.cand_cost, self.cand_death),
             self.cand_available, epoch, node,
-            here_log_income=self.log_income_at[node],
+            here_log_income=bh.here_log_income(self.log_income_at[node], EARNS_FULL[pop.legal[agents]],
+                                               b.irregular_income_share),
             here_legal=np.where(has_status, 1.0, self.legal_chance_at[epoch, node]),
             savings=bh.means(pop.savings[agents], self.income_at[node], self.scenario.behaviour),
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
             planned=planned,
             uniform=rng.random(agents.size),
+            push=np.where(self.net.node_country[node] == self.home_country, self.push_at[t], 0.0),
         )
         stay = pick == 0
         self._count_tps_choices(agents, node, pick, t)
@@ -292,7 +316,8 @@ class VectorModel(PolicyEvents, MigrationModel):
         if go.size == 0:
             return
         k = pick[go] - 1
-        refused = bh.happens(self.path_refusal[self.cand_path[node[go], k], self.cand_pos[node[go], k]],
+        refusal = self.tables[self._epoch].refusal
+        refused = bh.happens(refusal[self.cand_path[node[go], k], self.cand_pos[node[go], k]],
                              rng.random(go.size, dtype=np.float32))
         if refused.any():  # a visa the route needs is refused: no journey
             self.rec.add(t, "visa_refusals", np.count_nonzero(refused))
@@ -304,6 +329,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         pop.pos[movers] = self.cand_pos[node[go], k]
         if settled:
             self.rec.add(t, "departures", movers.size)
+            pop.journey_from[movers] = self.net.node_country[pop.node[movers]]
             self._set_status(movers, IN_TRANSIT)
             keeps_status = pop.legal[movers] == ASYLUM_PENDING
             pop.legal[movers] = np.where(keeps_status, ASYLUM_PENDING, NO_STATUS)

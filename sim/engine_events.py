@@ -8,8 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
+from .policy import WITHOUT_SEAT
 from .population import (
-    ASYLUM_PENDING, HAS_STATUS, IS_SETTLED, NO_STATUS, PERMIT, RETURNED, TPS, TPS_LOST, WORKING,
+    ASYLUM_PENDING, DETAINED, DETAINED_UNTIL_DUE, EARNS_FULL, HAS_STATUS, IN_TRANSIT, IS_SETTLED, NO_STATUS, PERMIT,
+    RETURNED, TPS, TPS_LOST, WORKING,
 )
 
 
@@ -63,29 +65,29 @@ class PolicyEvents:
 
 
     def _repatriation_flights(self, t: int) -> None:
-        """A flight today offers Venezuelans at its origin a free seat home; those who take it board, up to the seats.
+        """A flight today carries first those held for removal by its origin's country, then volunteers.
 
-        Travellers already on their way home take it; settled migrants, those working on the way and
-        travellers waiting for a place weigh it once (:func:`sim.behaviour.flight_home_probability`).
+        Volunteers are Venezuelans at its origin: travellers already on their way home take a seat;
+        settled migrants, those working on the way and travellers waiting for a place weigh it once
+        (:func:`sim.behaviour.flight_home_probability`). The seats cap who boards.
         """
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            pop, w = self.pop, self.scenario.behaviour.weights
-            here = np.flatnonzero(pop.node == flight.origin).astype(np.int32)  # one scan per flight
-            status = pop.status[here]
-            eligible = here[IS_SETTLED[status] | (status == WORKING) | np.isin(here, self.waiting)]
-            settled = IS_SETTLED[pop.status[eligible]]
-            homebound = ~settled & (self.path_end_country[pop.path[eligible]] == self.home_country)
-            legal = np.where(HAS_STATUS[pop.legal[eligible]], 1.0, self.legal_chance_at[self._epoch, flight.origin])
-            p = bh.flight_home_probability(w, self.log_income_at[flight.origin], self.log_income_at[self.home],
-                                           legal, settled)
-            wants = eligible[homebound | (self.rng_sim.random(eligible.size) < p)]
-            board = self.rng_sim.permutation(wants)[: self.agents_for(flight.seats)]
-            self.rec.add(t, "repatriation_flight_demand", wants.size)
+            seats = self.agents_for(flight.seats)
+            country = int(self.net.node_country[flight.origin])
+            held = self.removal.board(country, seats).astype(np.int32)
+            if held.size:
+                self.rec.add(t, "repatriation_flight_passengers", held.size)
+                self._deport(held, np.full(held.size, country), t)
+            wants = self._flight_volunteers(flight.origin, t)
+            board = self.rng_sim.permutation(wants)[: seats - held.size]
+            self.rec.add(t, "repatriation_flight_demand", wants.size + held.size)
             if board.size == 0:
                 continue
+            pop = self.pop
             self.waiting = self.waiting[~np.isin(self.waiting, board)]
+            self._changed_country(board, np.full(board.size, self.home_country), t)
             self._set_node(board, flight.destination)
             pop.been_abroad[board] = False
             pop.settled_since[board] = t
@@ -95,3 +97,68 @@ class PolicyEvents:
             pop.legal[board] = PERMIT
             pop.path[board] = -1
             self._set_status(board, RETURNED)
+
+    def _flight_volunteers(self, origin: int, t: int) -> np.ndarray:
+        """Venezuelans at ``origin`` who would take a free seat home today."""
+        pop, b = self.pop, self.scenario.behaviour
+        here = np.flatnonzero(pop.node == origin).astype(np.int32)  # one scan per flight
+        status = pop.status[here]
+        eligible = here[IS_SETTLED[status] | (status == WORKING) | np.isin(here, self.waiting)]
+        settled = IS_SETTLED[pop.status[eligible]]
+        homebound = ~settled & (self.path_end_country[pop.path[eligible]] == self.home_country)
+        legal = np.where(HAS_STATUS[pop.legal[eligible]], 1.0, self.legal_chance_at[self._epoch, origin])
+        earns = bh.here_log_income(np.full(eligible.size, self.log_income_at[origin]),
+                                   EARNS_FULL[pop.legal[eligible]], b.irregular_income_share)
+        p = bh.flight_home_probability(b.weights, earns, self.log_income_at[self.home], legal, settled,
+                                       float(self.push_at[t]))
+        return eligible[homebound | (self.rng_sim.random(eligible.size) < p)]
+
+    # --- removal with capacity (sim.removal) ----------------------------------------------------
+
+    def _hold(self, agents: np.ndarray, arc: np.ndarray, country: np.ndarray, fixed_term: np.ndarray,
+              t: int) -> None:
+        """Held by the country that stopped them: queued for a removal seat, or (no removal lever) a fixed term.
+
+        Detainees wait in the country holding them (the arc's end if it lies there, else its start).
+        """
+        net, pop, rec = self.net, self.pop, self.rec
+        rec.add_by(rec.by_country, t, "detentions", country[fixed_term], size=len(net.countries))
+        inside = net.node_country[net.arc_to[arc]] == country
+        self._set_node(agents[inside], net.arc_to[arc[inside]])
+        self._set_status(agents, DETAINED)
+        pop.held_by[agents] = country
+        seats = self.state.removal_seats[country]
+        queued = ~np.isnan(seats)
+        for c in np.unique(country[queued]):
+            self.removal.hold(int(c), agents[queued & (country == c)], t)
+        term = ~queued & fixed_term
+        pop.countdown[agents[term]] = DETAINED_UNTIL_DUE
+        self.calendar.schedule(agents[term], np.full(np.count_nonzero(term), t + self.scenario.behaviour.detention_days))
+        now = ~queued & ~fixed_term  # deported at once: no removal lever in force
+        if now.any():
+            self._deport(agents[now], country[now], t)
+
+    def _removals(self, t: int) -> None:
+        """Today's removal seats go to the longest held; those held too long are let go as the lever says."""
+        removed, expired = self.removal.today(t, self.removal_seats_today(), self.state.removal_wait)
+        for c, agents in removed:
+            self._deport(agents.astype(np.int32), np.full(agents.size, c), t)
+        for c, agents in expired:
+            self._let_go(agents.astype(np.int32), c, t)
+
+    def _let_go(self, agents: np.ndarray, country: int, t: int) -> None:
+        """No seat in time: released into the holding country (on their way), or expelled back to the transit country."""
+        pop, net = self.pop, self.net
+        arc = net.path_arcs[pop.path[agents], pop.pos[agents]]
+        fallback = WITHOUT_SEAT[self.state.removal_fallback[country]]
+        self._set_status(agents, IN_TRANSIT)
+        if fallback == "expel":
+            self.rec.add(t, "expelled", agents.size)
+            self.count_control(t, np.full(agents.size, country), stops=True)
+            self._set_node(agents, net.arc_from[arc])
+            self._decide(agents, t, settled=False)
+            return
+        self.rec.add(t, "released_no_seat", agents.size)
+        if fallback == "release_with_case":
+            pop.legal[agents] = ASYLUM_PENDING
+        self._go_on(agents, arc, t)  # through the arc they were stopped on

@@ -23,11 +23,11 @@ KERNEL = "numba" if njit is not None and os.environ.get("MIGSIM_KERNEL", "numba"
 
 
 def choose_numpy(w: Weights, route_part, cost, death, available, here, savings, children, settled, planned,
-                 uniform):
+                 uniform, push=None):
     """Reference: utilities with stay in column 0, logit probabilities, inverse-CDF pick."""
     u = bh.personal_utility(w, route_part, money_cost=cost, death_risk=death, available=available,
                             here_log_income=here[0], here_legal=here[1], savings=savings,
-                            with_children=children, settled=settled, planned=planned)
+                            with_children=children, settled=settled, planned=planned, push=push)
     return bh.choose(bh.choice_probabilities(u), uniform)
 
 
@@ -75,19 +75,19 @@ if njit is not None:
 
 
 def choose_routes(w: Weights, tables, available_at, epoch, node, here_log_income, here_legal, savings,
-                  with_children, settled, planned, uniform, kernel: str | None = None) -> np.ndarray:
+                  with_children, settled, planned, uniform, kernel: str | None = None, push=None) -> np.ndarray:
     """Index of each migrant's choice: 0 = stay, j = candidate j - 1.
 
     ``tables`` = (route utility, money cost, death risk), each [epoch, location, candidate];
-    ``available_at`` [location, candidate]; the rest are per migrant.
+    ``available_at`` [location, candidate]; the rest are per migrant (``push``: the push of
+    conditions at home for those living there, else 0).
     """
     route_table, cost_table, death_table = tables
     if (kernel or KERNEL) == "numpy":
         return choose_numpy(w, route_table[epoch, node], cost_table[epoch, node], death_table[epoch, node],
                             available_at[node], (here_log_income, here_legal), savings, with_children, settled,
-                            planned, uniform)
-    here = (w.income * np.asarray(here_log_income, np.float64)
-            + w.legal_status * np.asarray(here_legal, np.float64))
+                            planned, uniform, push)
+    here = bh.here_value(w, here_log_income, here_legal, push)
     return _choose_rows(
         route_table, cost_table, death_table, available_at, np.asarray(epoch, np.int64),
         np.asarray(node, np.int64), here, np.asarray(savings, np.float64),

@@ -100,7 +100,7 @@ def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> 
             raise ScenarioError(file, f"{key}.date", f"{lv.date} comes before the previous entry ({previous}); "
                                 "keep the timeline in date order")
         previous = lv.date
-        if isinstance(lv, (sc.BorderControl, sc.VisaBond)):
+        if isinstance(lv, (sc.BorderControl, sc.VisaBond, sc.Removal, sc.Visa)):
             _known(file, f"{key}.country", lv.country, net.countries, "country")
         if isinstance(lv, (sc.SmugglingFee, sc.PoliceOperation)) and lv.network is not None:
             _known(file, f"{key}.network", lv.network, net.criminal_networks, "criminal network")

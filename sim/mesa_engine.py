@@ -22,10 +22,11 @@ import numpy as np
 from . import behaviour as bh
 from .agents import HOLDS_STATUS, SETTLED, Migrant
 from .model import MigrationModel
+from .policy import WITHOUT_SEAT
 from .population import LEGAL, STATUSES, initial_population
 from .scenario import Scenario
 
-STACKED = ("money_cost", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
+STACKED = ("money_cost", "refusal", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
            "country_legal_chance")
 
 
@@ -67,6 +68,7 @@ class MesaModel(MigrationModel):
                 migrant.become("in_transit")
                 migrant.decide(settled=False)
         self.review_settled(t)
+        self.removals(t)
         self.repatriation_flights(t)
 
     # --- what agents ask of the model ----------------------------------------------------------
@@ -110,6 +112,10 @@ class MesaModel(MigrationModel):
             return
         before = self.timeline.states[self.epoch]
         self.epoch, self.state = e, state
+        if t > 0:  # what happened at the borders since, as migrants will perceive it
+            table = self.perceive(e, t)
+            for name in STACKED:
+                self.stacked[name][e] = getattr(table, name)
         net = self.net
         self.arc_cost = bh.arc_money_cost(net, state)
         self.arc_fee = state.arc_fees(net)
@@ -134,8 +140,8 @@ class MesaModel(MigrationModel):
         """Ends of detention (deportation), then today's reconsiderations: news due, and those drawn."""
         due = [(migrant, migrant.status) for migrant in self.calendar.pop(t, [])]
         for migrant, status in due:
-            if status == "detained":
-                migrant.deport(int(self.net.node_country[migrant.node]))
+            if status == "detained" and migrant.fixed_term:
+                migrant.deport(migrant.held_by)
         news = {migrant for migrant, status in due if status in SETTLED}
         reviewers = self.reviewers()
         if news:  # each decides once, in order of creation
@@ -155,37 +161,41 @@ class MesaModel(MigrationModel):
         drawn = self.rng_sim.choice(n, size=self.rng_sim.binomial(n, p), replace=False)
         return [self.migrants[i] for i in drawn if self.migrants[i].status in SETTLED]
 
-    def repatriation_flights(self, t: int) -> None:
-        """A flight today offers Venezuelans at its origin a free seat home; those who take it board, up to the seats.
+    def removals(self, t: int) -> None:
+        """Today's removal seats go to the longest held; those held too long are let go as the lever says."""
+        removed, expired = self.removal.today(t, self.removal_seats_today(), self.state.removal_wait)
+        for country, held in removed:
+            for i in held:
+                self.migrants[i].deport(country)
+        for country, held in expired:
+            fallback = WITHOUT_SEAT[self.state.removal_fallback[country]]
+            for i in held:
+                self.migrants[i].let_go(country, fallback)
 
-        Travellers already on their way home take it; settled migrants, those working on the way and
-        travellers waiting for a place weigh it once (:func:`sim.behaviour.flight_home_probability`).
+    def repatriation_flights(self, t: int) -> None:
+        """A flight today carries first those held for removal by its origin's country, then volunteers.
+
+        Volunteers are Venezuelans at its origin: travellers already on their way home take a seat;
+        settled migrants, those working on the way and travellers waiting for a place weigh it once
+        (:func:`sim.behaviour.flight_home_probability`). The seats cap who boards.
         """
-        w = self.scenario.behaviour.weights
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            waiting = set(self.waiting)
-            wants = []
-            for m in self.migrants:
-                if m.node != flight.origin or not (m.status in SETTLED or m.status == "working" or m in waiting):
-                    continue
-                settled = m.status in SETTLED
-                if not settled and self.path_end_country[m.path] == self.home_country:
-                    wants.append(m)  # already on the way home
-                    continue
-                legal = 1.0 if m.legal_status in HOLDS_STATUS else \
-                    self.stacked["country_legal_chance"][self.epoch, self.net.node_country[flight.origin]]
-                p = bh.flight_home_probability(w, self.log_income_at[flight.origin], self.log_income_at[self.home],
-                                               legal, settled)
-                if self.uniform() < p:
-                    wants.append(m)
-            order = self.rng_sim.permutation(len(wants))[: self.agents_for(flight.seats)]
+            seats = self.agents_for(flight.seats)
+            country = int(self.net.node_country[flight.origin])
+            held = self.removal.board(country, seats)
+            for i in held:
+                self.rec.add(t, "repatriation_flight_passengers", 1)
+                self.migrants[i].deport(country)
+            wants = self.flight_volunteers(flight.origin, t)
+            order = self.rng_sim.permutation(len(wants))[: seats - len(held)]
             board = [wants[i] for i in order]
-            self.rec.add(t, "repatriation_flight_demand", len(wants))
+            self.rec.add(t, "repatriation_flight_demand", len(wants) + len(held))
             aboard = set(board)
             self.waiting = [m for m in self.waiting if m not in aboard]
             for migrant in board:
+                migrant.changed_country(self.home_country)
                 migrant.move_to(flight.destination)
                 migrant.been_abroad = False
                 migrant.settled_since = t
@@ -195,3 +205,24 @@ class MesaModel(MigrationModel):
                 migrant.legal_status = "permit"
                 migrant.path = -1
                 migrant.become("returned")
+
+    def flight_volunteers(self, origin: int, t: int) -> list[Migrant]:
+        """Venezuelans at ``origin`` who would take a free seat home today."""
+        b = self.scenario.behaviour
+        waiting = set(self.waiting)
+        wants = []
+        for m in self.migrants:
+            if m.node != origin or not (m.status in SETTLED or m.status == "working" or m in waiting):
+                continue
+            settled = m.status in SETTLED
+            if not settled and self.path_end_country[m.path] == self.home_country:
+                wants.append(m)  # already on the way home
+                continue
+            legal = 1.0 if m.legal_status in HOLDS_STATUS else \
+                self.stacked["country_legal_chance"][self.epoch, self.net.node_country[origin]]
+            earns = bh.here_log_income([self.log_income_at[origin]], [m.earns_full], b.irregular_income_share)
+            p = bh.flight_home_probability(b.weights, earns, self.log_income_at[self.home], legal, settled,
+                                           float(self.push_at[t]))
+            if self.uniform() < p[0]:
+                wants.append(m)
+        return wants

@@ -17,6 +17,7 @@ from .load import load_scenario, network_of
 from .outcomes import Recorder, arcs_table, daily_table, locations_table
 from .policy import compile_timeline
 from .population import STATUSES
+from .removal import RemovalQueues
 from .reporters import datacollector
 from .scenario import Scenario
 
@@ -53,7 +54,6 @@ class MigrationModel(mesa.Model):
         self.plan_index = bh.planned_candidates(net, self.cand_path, self.cand_pos)
         self.income_at = net.country_income[net.node_country]  # USD a month at each location
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
-        self.path_refusal = bh.path_visa_refusal(net)  # visas are asked for before setting off
         self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
         self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
         self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
@@ -62,6 +62,11 @@ class MigrationModel(mesa.Model):
         self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
         self.us = net.country_index(bh.US) if bh.US in net.countries else -1
         self.month_starts = self.dates.day == 1
+        self.push_at = bh.push_by_day(b.push, self.dates)  # the push of conditions at home, each day
+        self.removal = RemovalQueues(len(net.countries))
+        # who tried each country's controls, and who was stopped for good (pushed back, removed, expelled)
+        self.control_attempts = np.zeros((self.n_days, len(net.countries)))
+        self.control_stops = np.zeros((self.n_days, len(net.countries)))
         self.rec = Recorder(net, self.n_days)
         self.status_count = np.zeros(len(STATUSES), np.int64)
         self.people_at = np.zeros(net.n_nodes, np.int64)
@@ -110,6 +115,34 @@ class MigrationModel(mesa.Model):
             "locations": locations_table(self.rec, dates, scale).iloc[first: self.day].reset_index(drop=True),
             "flows": arcs_table(self.rec, dates, scale, first),
         }
+
+    # --- what migrants perceive -----------------------------------------------------------------
+
+    def perceive(self, epoch: int, t: int) -> bh.RouteTable:
+        """Rebuild ``epoch``'s route table from what happened to those who tried each country's controls.
+
+        Called when the epoch begins (every month at least): the chance of getting through that
+        migrants weigh is the realised one over the last ``perceived_window_days``, shrunk towards
+        the stated policy (:func:`sim.behaviour.perceived_stop`); those who look later (the
+        perception lag) see the table of the epoch they remember.
+        """
+        b = self.scenario.behaviour
+        first = max(0, t - b.perceived_window_days)
+        state = self.timeline.states[epoch]
+        perceived = bh.perceived_stop(self.control_attempts[first:t].sum(axis=0),
+                                      self.control_stops[first:t].sum(axis=0),
+                                      bh.stated_stop(self.net, state, b), b.perceived_prior_attempts)
+        self.tables[epoch] = bh.route_table(self.net, state, b, perceived)
+        return self.tables[epoch]
+
+    def count_control(self, t: int, countries, stops: bool = False) -> None:
+        """Count attempts at (or final stops by) each country's controls today."""
+        table = self.control_stops if stops else self.control_attempts
+        table[t] += np.bincount(np.asarray(countries, np.int64), minlength=table.shape[1])
+
+    def removal_seats_today(self) -> np.ndarray:
+        """[country] removal seats home today, in agents (NaN where no removal lever is in force)."""
+        return self.state.removal_seats / 30.0 / self.scenario.scale
 
     # --- shared rules of thumb -----------------------------------------------------------------
 

@@ -29,7 +29,10 @@ FLOWS = (
     "interceptions",  # at any controlled crossing, the US border included
     "pushed_back",
     "detentions",
-    "deportations",
+    "deportations",  # removals home by the country that stopped them (a seat on a removal flight)
+    "released_no_seat",  # held for removal, no seat in time: released into the country that held them
+    "expelled",  # held for removal, no seat in time: expelled to the transit country they came from
+    "changed_country",  # journeys ending in another country than the one they began in (settling, removal, flights)
     "returns_home",  # arrivals home in Venezuela from abroad, any mode
     "returns_home_flight",  # on repatriation flights
     "returns_home_overland",
@@ -49,7 +52,7 @@ FLOWS = (
 )
 BY_SEGMENT = ("deaths", "children_abandoned")
 BY_NETWORK = ("smuggling_revenue_usd",)
-BY_COUNTRY = ("detentions", "deportations")
+BY_COUNTRY = ("detentions", "deportations", "changed_country")
 
 
 def slug(name: str) -> str:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from . import scenario as sc
 from .network import Network
 
 RESPONSES = ("push_back", "detain", "deport")
+WITHOUT_SEAT = ("release_with_case", "release", "expel")  # what a removal lever does when no seat is free
 
 
 def per_arc(per_network: np.ndarray, arc_network: np.ndarray, default: float) -> np.ndarray:
@@ -33,6 +35,11 @@ class PolicyState:
     fee_override: np.ndarray  # float32 [arc]: absolute fee, NaN where none
     network_capacity: np.ndarray  # float32 [criminal network]: share of departures that go ahead
     visa_bond: np.ndarray  # float32 [country] USD
+    visa_required: np.ndarray  # bool [country]: air arrivals need a visa
+    visa_refusal: np.ndarray  # float32 [country]: share of visa applicants refused
+    removal_seats: np.ndarray  # float32 [country]: removal seats home a month; NaN = removes at once, no limit
+    removal_fallback: np.ndarray  # uint8 [country]: index into WITHOUT_SEAT
+    removal_wait: np.ndarray  # int16 [country]: days a detainee waits for a seat
     asylum: str = "open"
     tps: str = "designated"
     parole_monthly_quota: int = 0
@@ -79,6 +86,11 @@ def neutral_state(net: Network) -> PolicyState:
         fee_override=np.full(net.n_arcs, np.nan, np.float32),
         network_capacity=np.ones(n_n, np.float32),
         visa_bond=np.zeros(n_c, np.float32),
+        visa_required=net.country_visa_required.copy(),
+        visa_refusal=net.country_visa_refusal.astype(np.float32),
+        removal_seats=np.full(n_c, np.nan, np.float32),
+        removal_fallback=np.zeros(n_c, np.uint8),
+        removal_wait=np.zeros(n_c, np.int16),
     )
 
 
@@ -115,6 +127,16 @@ def _apply(state: PolicyState, lever, net: Network) -> PolicyState:
         vb = state.visa_bond.copy()
         vb[net.country_index(lever.country)] = lever.bond_usd
         return replace(state, visa_bond=vb)
+    if isinstance(lever, sc.Visa):
+        c = net.country_index(lever.country)
+        req, ref = state.visa_required.copy(), state.visa_refusal.copy()
+        req[c], ref[c] = lever.required, lever.refusal_rate if lever.required else 0.0
+        return replace(state, visa_required=req, visa_refusal=ref)
+    if isinstance(lever, sc.Removal):
+        c = net.country_index(lever.country)
+        seats, fallback, wait = state.removal_seats.copy(), state.removal_fallback.copy(), state.removal_wait.copy()
+        seats[c], fallback[c], wait[c] = lever.seats_per_month, WITHOUT_SEAT.index(lever.without_seat), lever.max_wait_days
+        return replace(state, removal_seats=seats, removal_fallback=fallback, removal_wait=wait)
     raise TypeError(f"not a state lever: {lever!r}")
 
 
@@ -137,6 +159,8 @@ def compile_timeline(scenario: sc.Scenario, net: Network) -> Timeline:
     state_levers = [lv for lv in levers if not isinstance(lv, (sc.PoliceOperation, sc.RepatriationFlight))]
     cuts = {0}
     cuts.update((lv.date - start).days for lv in state_levers)
+    # a new epoch every month: what migrants perceive of the chance of getting through is updated then
+    cuts.update((d.date() - start).days for d in pd.date_range(start, periods=n_days, freq="D") if d.day == 1)
     for op in ops:
         cuts.add((op.date - start).days)
         cuts.add((op.end - start).days + 1)

@@ -1,4 +1,4 @@
-"""The migrant population as a structure of arrays with small dtypes (17 bytes an agent)."""
+"""The migrant population as a structure of arrays with small dtypes (19 bytes an agent)."""
 from __future__ import annotations
 
 import os
@@ -19,9 +19,13 @@ LEGAL = ("none", "permit", "tps", "asylum_pending", "tps_lost")
 NO_STATUS, PERMIT, TPS, ASYLUM_PENDING, TPS_LOST = range(5)  # TPS_LOST: no status, first choice not yet made
 IS_SETTLED = np.isin(np.arange(len(STATUSES)), SETTLED)  # lookup by status code
 HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-status code
+# who earns a place's full income: status, or a pending asylum case (work authorisation); others earn
+# Behaviour.irregular_income_share of it
+EARNS_FULL = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS, ASYLUM_PENDING))
+DETAINED_UNTIL_DUE = -1  # countdown of a detainee held a fixed term (no removal lever), removed when due
 
-# bytes per agent at peak: the arrays below (14) + set-up temporaries (float32 draws, 4-8); see benchmarks/
-PEAK_BYTES_PER_AGENT = 24
+# bytes per agent at peak: the arrays below (19) + set-up temporaries (float32 draws, 4-8); see benchmarks/
+PEAK_BYTES_PER_AGENT = 27
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Population:
     legal: np.ndarray  # uint8, index into LEGAL
     been_abroad: np.ndarray  # bool: outside the home country since last living there
     settled_since: np.ndarray  # int16: day savings were last brought up to date while settled
+    journey_from: np.ndarray  # uint8: country where the current journey began (where last settled)
+    held_by: np.ndarray  # uint8: country holding the migrant while detained
 
     @property
     def size(self) -> int:
@@ -91,6 +97,8 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         legal=np.empty(n, np.uint8),
         been_abroad=np.empty(n, bool),
         settled_since=np.zeros(n, np.int16),
+        journey_from=np.zeros(n, np.uint8),
+        held_by=np.zeros(n, np.uint8),
     )
     start = 0
     for group, k in zip(scenario.population, counts):
@@ -102,5 +110,6 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         pop.with_children[sl] = rng.random(k, dtype=np.float32) < group.share_with_children
         pop.legal[sl] = LEGAL.index(group.legal_status)
         pop.been_abroad[sl] = net.node_country[net.node_index(group.location)] != home_country
+        pop.journey_from[sl] = net.node_country[net.node_index(group.location)]
         start += k
     return pop

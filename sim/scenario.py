@@ -96,6 +96,34 @@ class Behaviour(Strict):
     asylum_legal_factor: dict[AsylumMode, Probability] = Field(
         default_factory=lambda: {"open": 1.0, "paused": 0.3, "expulsion": 0.05}
     )
+    # Share of a place's income that someone without legal status there earns (no work permit,
+    # informal work, extortion): what keeps an irregular migrant in transit from settling where the
+    # way on closes, and what a destination is worth if status does not come.
+    irregular_income_share: Annotated[float, Field(gt=0, le=1)] = 0.5
+    # The push of conditions at home: utility added to every route for people living in the home
+    # country, from each date on (piecewise constant; before the first date, the first value).
+    # Keys are ISO dates as text, so that a calibration or sweep can address `behaviour.push.2022-01-01`.
+    push: dict[str, float] = {}
+    # What migrants weigh as the chance of getting through a country's controls: the realised share
+    # of those who tried in the last `perceived_window_days` and were stopped for good (pushed back,
+    # removed, expelled), mixed with the policy's stated intensity as if `perceived_prior_attempts`
+    # people had tried at that rate; updated monthly, perceived with the perception lag.
+    perceived_window_days: Annotated[int, Field(ge=1, le=365)] = 60
+    perceived_prior_attempts: Annotated[float, Field(ge=0)] = 50.0
+
+    @field_validator("push", mode="before")
+    @classmethod
+    def _dated(cls, value):
+        """Push keys are ISO dates (YAML may give them as dates or as text)."""
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, v in value.items():
+            try:
+                out[dt.date.fromisoformat(str(key)).isoformat()] = v
+            except ValueError:
+                raise ValueError(f"push: {key!r} is not a date (YYYY-MM-DD)") from None
+        return dict(sorted(out.items()))
 
     @field_validator("speed_km_per_day", "asylum_release_share", "asylum_legal_factor", mode="before")
     @classmethod
@@ -186,6 +214,31 @@ class PoliceOperation(Lever):
         return self
 
 
+class Removal(Lever):
+    """A country's capacity to remove Venezuelans home, and what happens to those it cannot remove.
+
+    Those the country stops and does not release wait (detained) up to ``max_wait_days`` for a
+    seat; ``seats_per_month`` is 0 when Venezuela refuses flights. Without a seat in time they are
+    released into the country with a pending case (``release_with_case``, e.g. a US notice to
+    appear), released without one (``release``) or expelled to the transit country (``expel``).
+    """
+
+    lever: Literal["removal"]
+    country: str
+    seats_per_month: NonNegative
+    without_seat: Literal["release_with_case", "release", "expel"] = "release_with_case"
+    max_wait_days: Annotated[int, Field(ge=0, le=3650)] = 60
+
+
+class Visa(Lever):
+    """Whether a country asks Venezuelans for a visa to fly in, and the share of applicants refused."""
+
+    lever: Literal["visa"]
+    country: str
+    required: bool
+    refusal_rate: Probability = 0.0
+
+
 class RepatriationFlight(Lever):
     """A flight home: boards migrants at `origin` who chose to return, up to `seats`."""
 
@@ -196,12 +249,13 @@ class RepatriationFlight(Lever):
 
 
 LeverChange = Annotated[
-    Union[BorderControl, SmugglingFee, Asylum, Tps, Parole, VisaBond, PoliceOperation, RepatriationFlight],
+    Union[BorderControl, SmugglingFee, Asylum, Tps, Parole, VisaBond, PoliceOperation, RepatriationFlight,
+          Removal, Visa],
     Field(discriminator="lever"),
 ]
 LEVER_NAMES = frozenset(
     ["border_control", "smuggling_fee", "asylum", "tps", "parole", "visa_bond", "police_operation",
-     "repatriation_flight"]
+     "repatriation_flight", "removal", "visa"]
 )
 
 

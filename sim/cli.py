@@ -38,7 +38,7 @@ def user_errors(func):
 
     @wraps(func)
     def wrapper(*args, **kwargs):
-        from .failures import about_a_file, damaged_file_errors, describe_os_error, first_line
+        from .failures import about_a_file, damaged_file_errors, describe_damaged, describe_os_error
 
         try:
             return func(*args, **kwargs)
@@ -51,7 +51,7 @@ def user_errors(func):
         except damaged_file_errors() as err:  # a damaged file no loader named: its reader's own words
             if not about_a_file(err):
                 raise
-            message = f"damaged file ({first_line(err)})"
+            message = describe_damaged(err)
         console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,9 +20,22 @@ def first_line(err: BaseException) -> str:
     return text.splitlines()[0] if text else err.__class__.__name__
 
 
+SOURCE = re.compile(r"input source '(?P<file>[^']+)': (?P<problem>.*)")  # pyarrow names the file so
+
+
 def _without_source(line: str) -> str:
     """pyarrow's ``Could not open Parquet input source 'FILE': what`` without the file named again."""
-    return line.split("': ", 1)[-1] if "input source '" in line else line
+    found = SOURCE.search(line)
+    return found["problem"] if found else line
+
+
+def describe_damaged(err: BaseException) -> str:
+    """``FILE: damaged Parquet file (what)`` when the reader's message names the file, else the message."""
+    line = first_line(err)
+    found = SOURCE.search(line)
+    if found:
+        return f"{found['file']}: damaged Parquet file ({found['problem']})"
+    return f"damaged file ({line})"
 
 
 def _lower_first(text: str) -> str:
@@ -60,8 +74,8 @@ def about_a_file(err: BaseException) -> bool:
 
 
 @contextmanager
-def reading(path: str | Path, kind: str):
-    """A damaged ``kind`` file read inside becomes a ScenarioError naming it; an OSError names it too."""
+def reading(path: str | Path, kind: str, advice: str = ""):
+    """A damaged ``kind`` file read inside becomes a ScenarioError naming it (with ``advice``); so does an OSError."""
     try:
         yield
     except FileNotFoundError:
@@ -71,4 +85,4 @@ def reading(path: str | Path, kind: str):
             raise ScenarioError(path, None, _lower_first(err.strerror)) from None
         raise ScenarioError(path, None, f"cannot read ({_without_source(first_line(err))})") from None  # pyarrow
     except damaged_file_errors() as err:
-        raise ScenarioError(path, None, f"damaged {kind} file ({_without_source(first_line(err))})") from None
+        raise ScenarioError(path, None, f"damaged {kind} file ({_without_source(first_line(err))}){advice}") from None

@@ -93,7 +93,7 @@ def _network_path(scenario: sc.Scenario, directory: Path) -> str:
     path = Path(scenario.network)
     if not path.is_absolute():
         path = (directory / path).resolve()
-    if not path.is_file():
+    if not path.exists():  # one that is there but unreadable is named by the reader
         raise ScenarioError(directory / "scenario.yaml", "network",
                             f"network file {scenario.network} not found (needed for the map and countries)")
     return str(path)

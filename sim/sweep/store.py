@@ -24,6 +24,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..errors import ScenarioError
+from ..failures import reading
 from .spec import SweepPlan
 
 RUN_FILE = re.compile(r"^run-p(\d+)-r(\d+)\.parquet$")
@@ -80,7 +81,7 @@ def open_store(out: str | Path, plan: SweepPlan, design: pd.DataFrame, sweep_tex
             for name in ("plan.json", "design.parquet", "sweep.yaml", "sensitivity.csv", "sensitivity.png"):
                 (out / name).unlink(missing_ok=True)
         else:
-            stored = json.loads(plan_file.read_text(encoding="utf-8"))
+            stored = read_plan(out)
             if stored != json.loads(json.dumps(record, default=str)):
                 raise ScenarioError(out, None, "holds a different sweep (the sweep file or its base scenario "
                                     "changed); use another --out, or --force to start over")
@@ -102,14 +103,20 @@ def clean_partial(out: Path) -> None:
 
 
 def read_design(out: str | Path) -> pd.DataFrame:
-    return pd.read_parquet(Path(out) / "design.parquet")
+    path = Path(out) / "design.parquet"
+    with reading(path, "Parquet"):
+        return pd.read_parquet(path)
 
 
 def read_plan(out: str | Path) -> dict:
     path = Path(out) / "plan.json"
     if not path.is_file():
         raise ScenarioError(out, None, "not a sweep directory (no plan.json); run `migsim sweep` first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    with reading(path, "JSON"):
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(plan, dict):
+        raise ScenarioError(path, None, "damaged: expected a JSON object")
+    return plan
 
 
 def run_path(out: Path, point: int, replicate: int) -> Path:
@@ -139,5 +146,11 @@ def read_runs(out: str | Path) -> pd.DataFrame:
     files = sorted(f for f in (Path(out) / "runs").iterdir() if RUN_FILE.match(f.name))
     if not files:
         return pd.DataFrame()
-    table = ds.dataset([str(f) for f in files], format="parquet").to_table()
+    try:
+        table = ds.dataset([str(f) for f in files], format="parquet").to_table()
+    except pa.ArrowException:
+        for f in files:  # name the damaged one
+            with reading(f, "Parquet", "; delete it and run `migsim sweep` again to redo that run"):
+                pq.read_table(f)
+        raise
     return table.to_pandas().sort_values(["point", "replicate"], kind="stable").reset_index(drop=True)

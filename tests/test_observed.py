@@ -189,3 +189,14 @@ def test_simulated_errors(run):
         simulated(obs(series="stock", country="COL", start="2024-06-15", end="2024-06-15"), daily, locations, nc)
     with pytest.raises(KeyError, match="ECU"):
         simulated(obs(series="stock", country="ECU", start="2024-02-15", end="2024-02-15"), daily, locations, nc)
+
+
+def test_validation_rows_from_the_seed_articles(observed):
+    by_id = validation_window(observed).set_index("id")
+    assert by_id.loc["us_2024_ven_seed000", "reading"] == "lower_bound"
+    assert by_id.loc["us_2024_ven_seed000", "low"] == 260000
+    assert by_id.loc["flight_mex_ccs_2025_03_20", "value"] == 311
+    assert by_id.loc["flights_total_2025_02_03", "value"] == 920
+    assert "shared/seeds/001_" in by_id.loc["flight_mex_ccs_2025_03_20", "source"]
+    rows = comparable(observed, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert {"darien_crossings_north", "darien_crossings_south", "repatriation_flight_passengers"} <= set(rows["series"])

@@ -147,48 +147,91 @@ def _failed_row(plan: SweepPlan, task: Task, message: str) -> dict:
 
 def _on_processes(plan: SweepPlan, todo: list[Task], workers: int | None, record) -> None:
     """A local pool of worker processes (spawned: no state shared with this process)."""
-    workers = workers or multiprocessing.cpu_count()
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending = {pool.submit(run_one, plan, t): t for t in todo}
+    with Workers(workers) as pool:
+        pool.run(run_one, plan, todo, lambda task, row: record(row))
+
+
+def _on_dask(plan: SweepPlan, todo: list[Task], address: str, record) -> None:
+    """A Dask distributed cluster; workers must see the same files (network, scenarios) and ``sim``."""
+    with Workers(scheduler=address) as pool:
+        pool.run(run_one, plan, todo, lambda task, row: record(row),
+                 lost=lambda task, message: _failed_row(plan, task, message))
+
+
+class Workers:
+    """Local worker processes (spawned) or a Dask cluster, kept open across batches of tasks.
+
+    :meth:`run` calls ``func(shared, task)`` for every task on the workers and ``record(task, result)``
+    here as each finishes (in the order they finish), so a caller can store results as they arrive.
+    Used by sweeps and by calibrations (sim/calibrate/evaluate.py).
+    """
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None):
+        self.workers, self.scheduler = workers or multiprocessing.cpu_count(), scheduler
+        self.pool = self.client = None
+        self._shared = (None, None)  # (object, its Dask future): scattered once while it stays the same
+
+    def __enter__(self):
+        if self.scheduler:
+            from distributed import Client
+
+            try:
+                self.client = Client(self.scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ScenarioError(None, "--scheduler", f"cannot reach a Dask scheduler at {self.scheduler!r} "
+                                    f"({exc}); the finished runs are stored, run again to resume") from None
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self
+
+    def __exit__(self, *exc):
+        if self.client is not None:
+            self.client.close()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, func, shared, todo: list, record, lost=None) -> None:
+        """Run ``func(shared, task)`` for each task; ``lost(task, message)`` stands in for a result a
+        Dask worker lost (without it, the error is raised)."""
+        if self.client is not None:
+            self._run_dask(func, shared, todo, record, lost)
+            return
+        pending = {self.pool.submit(func, shared, t): t for t in todo}
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    pending.pop(fut)
+                    task = pending.pop(fut)
                     try:
-                        record(fut.result())
+                        result = fut.result()
                     except BrokenProcessPool:
                         raise RuntimeError(f"a worker process died (out of memory?) with {len(pending) + 1} "
                                            "runs left; run the same command again to resume") from None
+                    record(task, result)
         except BaseException:
             for fut in pending:
                 fut.cancel()
             raise
 
+    def _run_dask(self, func, shared, todo: list, record, lost) -> None:
+        from distributed import as_completed
 
-def _on_dask(plan: SweepPlan, todo: list[Task], address: str, record) -> None:
-    """A Dask distributed cluster; workers must see the same files (network, scenarios) and ``sim``."""
-    from distributed import Client, as_completed
-
-    try:
-        client = Client(address, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ScenarioError(None, "--scheduler", f"cannot reach a Dask scheduler at {address!r} ({exc}); "
-                            "the finished runs are stored, run again to resume") from None
-    with client:
-        plan_future = client.scatter(plan, broadcast=True)
-        futures = {client.submit(run_one, plan_future, t, pure=False): t for t in todo}
+        client = self.client
+        if self._shared[0] is not shared:
+            self._shared = (shared, client.scatter(shared, broadcast=True))
+        futures = {client.submit(func, self._shared[1], t, pure=False): t for t in todo}
         try:
             for fut in as_completed(futures):
                 task = futures[fut]
                 try:
-                    row = fut.result()
-                except Exception as exc:  # a worker lost mid-run, a task killed: record and go on
-                    row = _failed_row(plan, task, f"{type(exc).__name__}: {exc}")
-                record(row)
+                    result = fut.result()
+                except Exception as exc:  # a worker lost mid-run, a task killed
+                    if lost is None:
+                        raise
+                    result = lost(task, f"{type(exc).__name__}: {exc}")
+                record(task, result)
                 fut.release()
         except BaseException:
             client.cancel(list(futures))
             raise
-

@@ -192,14 +192,18 @@ class VectorModel(PolicyEvents, MigrationModel):
         stopped &= ~released
         rec.add(t, "interceptions", np.count_nonzero(stopped))
 
-        go_on = agents[~stopped]
-        pop.pos[go_on] += 1
-        self._set_node(go_on, net.arc_to[arc[~stopped]])
         if stopped.any():
             self._intercepted(agents[stopped], arc[stopped], t)
-        at_end = pop.pos[go_on] >= net.path_length[pop.path[go_on]] - 1
-        self._settle(go_on[at_end], t, last_mode=net.arc_mode[arc[~stopped][at_end]])
-        self._decide(go_on[~at_end], t, settled=False)
+        self._go_on(agents[~stopped], arc[~stopped], t)
+
+    def _go_on(self, agents: np.ndarray, arc: np.ndarray, t: int) -> None:
+        """Through the arc: at its end location, settle there if the route ends, else decide what next."""
+        pop, net = self.pop, self.net
+        pop.pos[agents] += 1
+        self._set_node(agents, net.arc_to[arc])
+        at_end = pop.pos[agents] >= net.path_length[pop.path[agents]] - 1
+        self._settle(agents[at_end], t, last_mode=net.arc_mode[arc[at_end]])
+        self._decide(agents[~at_end], t, settled=False)
 
     def _intercepted(self, agents: np.ndarray, arc: np.ndarray, t: int) -> None:
         """What the controlling country does: push back, or hold for removal (detain / deport)."""

@@ -1,0 +1,130 @@
+"""The history's mechanisms, each in a small scenario: direction of the effect and conservation of people.
+
+Removal with capacity, the realised chance of getting through as migrants perceive it, the push of
+conditions at home, turning back when the way on closes, and the visa lever. Several seeds per arm;
+effects are large enough at these sizes that their direction is not a matter of chance.
+"""
+import numpy as np
+import pandas as pd
+
+from sim.engine import VectorModel
+from sim.load import check_references, network_of, parse_scenario
+from sim.population import ASYLUM_PENDING, STATUSES
+
+from .conftest import small_scenario
+
+SEEDS = range(3)
+WEIGHTS = {"move": -2.0, "cost": 1.0}
+NORTH = [{"location": "Mexico City", "people": 6000, "savings": {"median_usd": 4000, "sigma": 0.5}}]
+US_STOPS = {"date": "2025-01-01", "lever": "border_control", "country": "USA", "intensity": 0.9, "response": "deport"}
+# asylum open: the US releases 60% of those it stops (behaviour default), so people still try the border
+# and 40% of the stopped are held for removal
+ASYLUM_OPEN = {"date": "2025-01-01", "lever": "asylum", "mode": "open"}
+
+
+def scenario(population, timeline, days=60, **behaviour):
+    data = small_scenario(
+        population=population, scale=1, end=str(pd.Timestamp("2025-01-01") + pd.Timedelta(days=days - 1))[:10],
+        behaviour={"reconsideration_days": 20, "perception_lag": {"mean_days": 0}, "weights": WEIGHTS, **behaviour},
+        policy={"timeline": timeline},
+    )
+    sc = parse_scenario(data)
+    check_references(sc, network_of(sc))
+    return sc
+
+
+def runs(sc, seeds=SEEDS):
+    for seed in seeds:
+        model = VectorModel(sc, seed=seed)
+        model.run()
+        yield model, model.tables_out()["daily"]
+
+
+def total(sc, column, seeds=SEEDS) -> float:
+    return float(sum(daily[column].sum() for _, daily in runs(sc, seeds)))
+
+
+def removal(seats, without_seat, wait=10):
+    return {"date": "2025-01-01", "lever": "removal", "country": "USA", "seats_per_month": seats,
+            "without_seat": without_seat, "max_wait_days": wait}
+
+
+def test_removals_never_exceed_the_seats_and_nobody_is_lost():
+    sc = scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(300, "expel")], days=90)
+    for model, daily in runs(sc):
+        monthly = daily.set_index("date")["deportations"].resample("MS").sum()
+        assert (monthly <= 300 + 10).all()  # 10 a day, with the day's fraction carried
+        assert daily["deportations"].sum() > 100  # the seats are used: people wait for them
+        people = model.rec.status.sum(axis=1)
+        assert (people == model.pop.size).all()  # every day, everyone is in exactly one status
+        held = np.flatnonzero(model.pop.status == STATUSES.index("detained"))
+        assert held.size == sum(model.removal.waiting(c) for c in range(len(model.net.countries)))
+
+
+def test_without_seats_people_are_expelled_or_released_as_the_lever_says():
+    expel = scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(0, "expel")])
+    release = scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(0, "release_with_case")])
+    assert total(expel, "deportations") == 0
+    assert total(expel, "expelled") > 100 and total(expel, "released_no_seat") == 0
+    assert total(release, "released_no_seat") > 100 and total(release, "expelled") == 0
+    for model, _ in runs(release, seeds=[0]):
+        usa = model.net.country_index("USA")
+        in_us = model.net.node_country[model.pop.node] == usa
+        assert np.count_nonzero(in_us & (model.pop.legal == ASYLUM_PENDING)) > 50  # released with a case
+
+
+def test_a_border_that_expels_everyone_is_tried_less_once_migrants_know():
+    """The chance of getting through that migrants weigh is what happened to those who tried."""
+    def late_encounters(without_seat):
+        sc = scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(0, without_seat, wait=5)], days=120,
+                      perceived_prior_attempts=5, perceived_window_days=30)
+        return sum(daily["encounters_us_border"].iloc[60:].sum() for _, daily in runs(sc))
+
+    assert late_encounters("expel") < 0.7 * late_encounters("release_with_case")
+
+
+def test_the_push_of_conditions_at_home_raises_departures():
+    home = [{"location": "Caracas", "people": 4000, "legal_status": "permit", "savings": {"median_usd": 500}}]
+    settled = {"weights": {"move": -6.0}}  # a settled life holds most people at home
+    calm = total(scenario(home, [], push={"2025-01-01": 0.0}, **settled), "departures")
+    pushed = total(scenario(home, [], push={"2025-01-01": 2.0}, **settled), "departures")
+    assert calm > 50
+    assert pushed > 1.5 * calm
+
+
+def test_travellers_turn_back_south_when_the_way_north_closes():
+    """Stuck in Mexico with no status, travellers whose way on is shut go back south more than when it is open."""
+    stuck = [{"location": "Tapachula", "people": 3000, "savings": {"median_usd": 800, "sigma": 0.5}}]
+    closed = [US_STOPS, {"date": "2025-01-01", "lever": "asylum", "mode": "expulsion"}, removal(0, "expel", wait=5),
+              {"date": "2025-01-01", "lever": "border_control", "country": "MEX", "intensity": 0.8}]
+    open_ = [{**US_STOPS, "intensity": 0.2}, {"date": "2025-01-01", "lever": "asylum", "mode": "open"}]
+    south_closed = total(scenario(stuck, closed, days=90), "border_crossings_south")
+    south_open = total(scenario(stuck, open_, days=90), "border_crossings_south")
+    assert south_closed > 50
+    assert south_closed > 1.5 * south_open
+
+
+def test_a_visa_requirement_cuts_flights_into_that_country():
+    flyers = [{"location": "Caracas", "people": 3000, "legal_status": "permit", "savings": {"median_usd": 3000}}]
+    no_visa = {"date": "2025-01-01", "lever": "visa", "country": "MEX", "required": False}
+    visa = {"date": "2025-01-01", "lever": "visa", "country": "MEX", "required": True, "refusal_rate": 0.9}
+
+    def flights_to_mexico(timeline):
+        out = 0
+        for model, _ in runs(scenario(flyers, timeline)):
+            arc = np.flatnonzero((model.net.arc_from == model.net.node_index("Caracas"))
+                                 & (model.net.arc_to == model.net.node_index("Mexico City")))
+            out += model.rec.arcs_used[:, arc].sum()
+        return out
+
+    assert flights_to_mexico([no_visa]) > 50
+    assert flights_to_mexico([visa]) < 0.5 * flights_to_mexico([no_visa])
+
+
+def test_flights_carry_detainees_first_up_to_their_seats():
+    flight = {"date": "2025-02-15", "lever": "repatriation_flight", "origin": "El Paso", "seats": 40}
+    sc = scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(0, "expel", wait=365), flight])
+    for model, daily in runs(sc):
+        day = (pd.Timestamp("2025-02-15") - pd.Timestamp("2025-01-01")).days
+        assert daily["repatriation_flight_passengers"].iloc[day] == 40  # more were held than there were seats
+        assert daily["deportations"].iloc[day] == 40

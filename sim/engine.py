@@ -55,6 +55,9 @@ class VectorModel(PolicyEvents, MigrationModel):
         for e in range(n):
             self._table_changed(e)
 
+    def _tables_rebuilt(self) -> None:
+        self._choice_sets()
+
     def _table_changed(self, e: int) -> None:
         """Copy epoch ``e``'s route table into the per-location candidate arrays the choice reads."""
         cp, cq, tb = np.maximum(self.cand_path, 0), self.cand_pos, self.tables[e]

@@ -116,6 +116,6 @@ def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> 
 
 
 def without_timeline(scenario: sc.Scenario) -> sc.Scenario:
-    """The counterfactual: the same run with every lever change after the start removed."""
-    kept = [lv for lv in scenario.policy.timeline if lv.date <= scenario.start]
+    """The counterfactual: the same run with every lever change after the first reported day removed."""
+    kept = [lv for lv in scenario.policy.timeline if lv.date <= scenario.reported_start]
     return scenario.model_copy(update={"policy": sc.Policy(timeline=kept)})

@@ -36,7 +36,7 @@ class MesaModel(MigrationModel):
     def __init__(self, scenario: Scenario | str, seed: int | None = None, scale: float | None = None,
                  collect: bool = True):
         super().__init__(scenario, seed, scale, collect)
-        self.stacked = {name: np.stack([getattr(tb, name) for tb in self.tables]) for name in STACKED}
+        self._tables_rebuilt()
         self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
         self.back_on_the_road: dict[int, list[Migrant]] = {}  # day -> migrants ending work on the way
         self.movers: list[Migrant] = []  # on a segment
@@ -53,6 +53,10 @@ class MesaModel(MigrationModel):
             self.migrants.append(migrant)
             self.status_count[STATUSES.index(migrant.status)] += 1
             self.people_at[migrant.node] += 1
+
+    def _tables_rebuilt(self) -> None:
+        """Route-table arrays stacked by epoch, as the agents read them: [epoch, path(, position)]."""
+        self.stacked = {name: np.stack([getattr(tb, name) for tb in self.tables]) for name in STACKED}
 
     def simulate_day(self, t: int) -> None:
         """One day, in the order of the module docstring (steps 1-5; the base class records stocks)."""

@@ -44,7 +44,7 @@ class MigrationModel(mesa.Model):
         self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
         self.net = net = network_of(sc)
         simulated = sc.spun_up()  # the days before `start` (if any) are simulated but not reported
-        self.spin_up = sc.spin_up_days
+        self.spin_up = sc.spin_up_days + (sc.reported_start - sc.start).days  # days simulated, not reported
         self.n_days = simulated.days
         self.day = 0
         self.dates = pd.date_range(simulated.start, sc.end, freq="D")
@@ -115,6 +115,28 @@ class MigrationModel(mesa.Model):
             "locations": locations_table(self.rec, dates, scale).iloc[first: self.day].reset_index(drop=True),
             "flows": arcs_table(self.rec, dates, scale, first),
         }
+
+    # --- branching: the same state under another timeline -----------------------------------------
+
+    def adopt_timeline(self, scenario: Scenario) -> None:
+        """Carry on from this state under ``scenario``'s timeline (identical to ours up to today).
+
+        Epochs before today keep their route tables (what migrants perceived then); later ones are
+        built when they begin. Used to branch a counterfactual from a run's state (sim/branch.py).
+        """
+        self.scenario = scenario.model_copy(update={"seed": self.scenario.seed, "scale": self.scenario.scale})
+        old = self.tables
+        self.timeline = compile_timeline(self.scenario.spun_up(), self.net)
+        b = self.scenario.behaviour
+        self.tables = [old[e] if e <= self._current_epoch() else bh.route_table(self.net, s, b)
+                       for e, s in enumerate(self.timeline.states)]
+        self._tables_rebuilt()
+
+    def _current_epoch(self) -> int:
+        return int(self.timeline.epoch_of(max(self.day - 1, 0)))
+
+    def _tables_rebuilt(self) -> None:  # pragma: no cover - engines implement it
+        raise NotImplementedError
 
     # --- what migrants perceive -----------------------------------------------------------------
 

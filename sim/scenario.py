@@ -283,6 +283,10 @@ class Scenario(Strict):
     # that the road is already travelled on the first recorded day (a run starting from settled
     # stocks alone has nobody in transit, and its first months under-count arrivals).
     spin_up_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    # First day of the outputs, when a run is the last part of a longer history: the days from
+    # `start` are simulated with the real timeline and left out of the tables (a counterfactual
+    # branches from the run's own state; see sim/branch.py). Empty: report from `start`.
+    report_from: dt.date | None = None
 
     @model_validator(mode="after")
     def _dates(self):
@@ -290,11 +294,18 @@ class Scenario(Strict):
             raise ValueError(f"`end` ({self.end}) is before `start` ({self.start})")
         if (self.end - self.start).days > 20 * 366:
             raise ValueError("a run is limited to 20 years")
+        if self.report_from is not None and not self.start <= self.report_from <= self.end:
+            raise ValueError(f"`report_from` ({self.report_from}) is outside the run ({self.start} to {self.end})")
         return self
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def reported_start(self) -> dt.date:
+        """First day in the outputs (``report_from``, else ``start``)."""
+        return self.report_from or self.start
 
     def spun_up(self) -> "Scenario":
         """The scenario as simulated: starting ``spin_up_days`` earlier with the start day's levers in force.

@@ -24,21 +24,35 @@ class Reporter:
 
 
 def write_run_report(directory: Path, period: str | None = None) -> list[Path]:
-    """Figures (PNG + SVG) and report.html for one run directory; returns the files written."""
-    from . import figures, html, mapping, style
+    """Figures (PNG + SVG) and report.html for one run directory; returns the files written.
+
+    A run that covers observed figures also gets validation.csv, plausibility.csv, figures/validation.*
+    and a "Simulated against observed" section; any other run's report is as before.
+    """
+    from . import figures, html, html_validation, mapping, style, validation, validation_figure
 
     run = load_run(directory)
     map_period = mapping.parse_period(period, run.scenario.start, run.scenario.end)
-    blocks = []
+    checked = validation.validate_run(run)
+    blocks, section = [], ""
     with style.report_style(), atomic_dir(directory / "figures", force=True) as tmp:
         plots = figures.run_figures(run)
         plots.insert(2, mapping.flow_map(run, map_period))
         for plot in plots:
             png, svg = style.save(plot.figure, tmp, plot.name)
             blocks.append((plot.title, plot.caption, png, svg))
-        page = html.run_page(run, blocks)
+        if checked is not None:
+            plot = validation_figure.validation_figure(checked, run.scenario.start, run.scenario.end)
+            png, svg = style.save(plot.figure, tmp, plot.name)
+            section = html_validation.section(checked, (plot.title, plot.caption, png, svg))
+            blocks.append((plot.title, plot.caption, png, svg))
+        page = html.run_page(run, blocks[:-1] if section else blocks, section)
     final = directory / "figures"
     written = [final / p.name for _, _, png, svg in blocks for p in (png, svg)]
+    if checked is None:
+        validation.remove_tables(directory)
+    else:
+        written += validation.write_tables(directory, checked)
     written.append(write_atomic(directory / "report.html", page))
     return written
 

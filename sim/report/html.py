@@ -111,10 +111,13 @@ def figure_block(title: str, caption: str, png: Path, svg: Path) -> str:
             "</figcaption></figure>")
 
 
-def run_page(run: RunData, figures: list[tuple[str, str, Path, Path]]) -> str:
-    """The whole page for one run; ``figures`` are (title, caption, png, svg)."""
+def run_page(run: RunData, figures: list[tuple[str, str, Path, Path]], validation: str = "") -> str:
+    """The whole page for one run; ``figures`` are (title, caption, png, svg); ``validation`` is the section
+    comparing the run with observed figures (html_validation.section), empty when none lies in the run."""
     sc = run.scenario
     nav = "".join(f'<a href="#{png.stem}">{escape(title)}</a>' for title, _, png, _ in figures)
+    if validation:
+        nav = '<a href="#simulated-against-observed">Simulated against observed</a>' + nav
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -141,6 +144,7 @@ def run_page(run: RunData, figures: list[tuple[str, str, Path, Path]]) -> str:
                                 "(difference.csv).", signed=True),
                   "</div>"]
     parts.append("</div>")
+    parts.append(validation)
     parts.append("<h2>Figures</h2>")
     parts += [figure_block(*f) for f in figures]
     parts += ['<p class="muted">Beside this page in the run directory: scenario.yaml, run.json, daily.parquet, '

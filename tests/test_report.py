@@ -21,7 +21,8 @@ from sim.runner import run_counterfactual, run_scenario, save_run
 from .conftest import small_scenario, write_yaml
 
 FIGURES = ("encounters", "darien", "flow_map", "deaths_by_segment", "people_by_country", "people_by_status",
-           "returns_home", "smuggling_revenue", "counterfactual")
+           "returns_home", "smuggling_revenue", "counterfactual",
+           "validation")  # the run's half year holds observed figures (tests/test_validation_report.py)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--hide-scrollbars")

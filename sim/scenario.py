@@ -260,9 +260,20 @@ LEVER_NAMES = frozenset(
 
 
 class Policy(Strict):
-    """The dated policy timeline; entries dated on the start date set the initial policy."""
+    """The dated policy timeline; entries dated on the start date set the initial policy.
+
+    ``until``: entries dated after it are left out (a counterfactual written as a file, e.g. a
+    history without the levers of its last year).
+    """
 
     timeline: list[LeverChange] = []
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _cut(self):
+        if self.until is not None and any(lv.date > self.until for lv in self.timeline):
+            object.__setattr__(self, "timeline", [lv for lv in self.timeline if lv.date <= self.until])
+        return self
 
 
 class Scenario(Strict):

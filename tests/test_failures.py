@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import matplotlib.figure
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -41,6 +42,13 @@ def leftovers(directory: Path) -> list[str]:
 
 def full_disk(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as write() says it: no file named
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Figures whose saving failed stay open in this process; close them after each test."""
+    yield
+    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -254,52 +254,17 @@ def app_command(
 def calibrate(
     config_file: Path = typer.Argument(..., help="Calibration YAML (e.g. scenarios/calibration/baseline_2024.yaml)."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Output directory [default: results/calibration/<file name>]."),
-    workers: int = typer.Option(2, min=1, help="Simulations run in parallel (processes)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing output directory."),
+    workers: int = typer.Option(2, min=1, help="Simulations run in parallel (local processes)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    force: bool = typer.Option(False, "--force", help="Replace a finished output directory (or start an unfinished one over)."),
     write_behaviour: bool = typer.Option(True, "--write-behaviour/--no-write-behaviour",
                                          help="Also write the calibrated behaviour file named by the config's `output`."),
 ):
-    """Fit behaviour parameters to the reported figures; write the posterior, the fit table and the behaviour file."""
-    from .calibrate.run import run_calibration
+    """Fit behaviour parameters to reported targets and observed series; stop at any time and run the same command to resume."""
+    from .calibrate.cli_view import calibrate_with_progress
 
     out_dir = out_dir or Path("results") / "calibration" / config_file.stem
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                        TimeRemainingColumn(), console=console, disable=not console.is_terminal)
-
-    def stage(label: str, total: int):
-        if not console.is_terminal:
-            console.print(f"{label}: {total} runs", highlight=False)
-        task = progress.add_task(label, total=total)
-        return lambda n: progress.advance(task, n)
-
-    with progress:
-        result = run_calibration(config_file, out_dir, workers=workers, force=force, progress=stage,
-                                 write_behaviour=write_behaviour)
-    out.print(frame_table(result.posterior.drop(columns=["accepted", "abc_tolerance"]), "parameters (optimum; ABC posterior mean and 90% interval)"))
-    table = result.table[["target", "reported", "band_low", "band_high", "simulated_mean", "simulated_5%",
-                           "simulated_95%", "relative_error", "inside_band"]]
-    out.print(frame_table(table, f"targets vs {result.config.effort.check_replicates} replicate runs at the "
-                                        f"optimum (scale {result.config.scale:g})"))
-    fit = result.fit
-    out.print(f"{fit.evaluations} simulations; ABC accepted {int(fit.accepted.sum())} of {len(fit.accepted)} "
-              f"(tolerance {fit.tolerance:.2f} half-band widths; 1 = inside every band); "
-              f"written to {out_dir}" + (f" and {result.behaviour_file}" if result.behaviour_file else ""))
-
-
-def frame_table(frame, title: str) -> Table:
-    """A pandas frame as a rich table (numbers with thousands separators, 3 significant digits below 100)."""
-    table = Table(title=title, title_justify="left")
-    for col in frame.columns:
-        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
-    for _, row in frame.iterrows():
-        table.add_row(*(_fmt(v) for v in row))
-    return table
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-    return str(v)
+    calibrate_with_progress(config_file, out_dir, workers, scheduler, force, write_behaviour, console, out)
 
 
 @app.command()

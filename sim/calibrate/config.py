@@ -1,4 +1,5 @@
-"""The calibration file: which scenario, which targets, which parameters with which priors, how hard to try."""
+"""The calibration file: which scenario, which figures (reported targets and/or observed series), which
+parameters with which priors, how hard to try."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,13 +55,19 @@ class Effort(BaseModel):
 
 
 class CalibrationConfig(BaseModel):
-    """A calibration: the scenario to fit, the targets, the free parameters and their priors."""
+    """A calibration: the scenario to fit, the figures, the free parameters and their priors.
+
+    Figures come from reported targets (``targets`` + ``fit``), observed series (``observed`` +
+    ``series``: the fit-window rows of those series that the scenario's dates cover), or both.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     scenario: str  # relative to this file
-    targets: str  # relative to this file
-    fit: list[str] = Field(min_length=1)  # target ids fitted
+    targets: str = ""  # relative to this file
+    fit: list[str] = []  # target ids fitted
+    observed: str = ""  # directory of observed-figure CSVs (sim/observed.py), relative to this file
+    series: list[str] = []  # observed series fitted (e.g. darien_crossings_north, stock)
     scale: Annotated[float, Field(ge=1)]  # people per agent during calibration
     seed: Annotated[int, Field(ge=0)] = 0
     parameters: dict[str, Prior] = Field(min_length=1)  # dotted path into the scenario -> prior
@@ -77,6 +84,17 @@ def load_config(path: str | Path) -> CalibrationConfig:
     """Read and validate a calibration file (problems are a ScenarioError naming file and key)."""
     path = Path(path)
     cfg = read_validated(path, CalibrationConfig)
+    if bool(cfg.targets) != bool(cfg.fit):
+        raise ScenarioError(path, "fit" if cfg.targets else "targets",
+                            "`targets` and `fit` go together: the targets file and the ids fitted from it")
+    if bool(cfg.observed) != bool(cfg.series):
+        raise ScenarioError(path, "series" if cfg.observed else "observed",
+                            "`observed` and `series` go together: the observed directory and the series fitted")
+    if not (cfg.fit or cfg.series):
+        raise ScenarioError(path, "series", "nothing to fit: give `targets` + `fit`, or `observed` + `series`")
+    for i, name in enumerate(cfg.series):
+        if name in cfg.series[:i]:
+            raise ScenarioError(path, f"series[{i}]", f"{name!r} is named twice")
     for key in cfg.parameters:
         if not (key.startswith("behaviour.") or key in cfg.fixed):
             raise ScenarioError(path, f"parameters.{key}", "only `behaviour.` parameters can be calibrated "

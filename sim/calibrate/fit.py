@@ -10,10 +10,13 @@ Stages (all deterministic for a given calibration file and seed, whatever the nu
    proposal is accepted when every fitted target falls inside its reported band (if too few do,
    the tolerance widens to the nearest ``abc_min_accepted`` proposals, and says so);
 4. check: replicate runs at the optimum give each target's simulated mean and 90% interval.
+
+The loss and distances are those of :mod:`sim.calibrate.measures` (reported targets and observed
+rows alike). Simulations go through :class:`sim.calibrate.evaluate.Evaluator`, which stores each one
+as it finishes and answers stored ones from disk, so a stopped calibration resumes exactly.
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,38 +24,12 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
 
-from ..engine import VectorModel
-from ..load import network_of
-from ..scenario import Scenario
 from .config import CalibrationConfig
-from .params import with_parameters
-from .targets import Target, simulated
+from .evaluate import Evaluator, Problem
+from .measures import Measure, distance, group_distance, loss, target_measures
+from .store import EvaluationStore
 
-
-@dataclass(frozen=True)
-class Problem:
-    """What a worker needs to turn parameter values into simulated target values."""
-
-    scenario: Scenario
-    targets: tuple[Target, ...]
-    names: tuple[str, ...]  # dotted parameter paths, in order
-    fixed: dict
-    scale: float
-
-    def run(self, values: np.ndarray, seed: int) -> np.ndarray:
-        """Simulated value of each fitted target (people) for one parameter vector and seed."""
-        params = dict(self.fixed) | dict(zip(self.names, map(float, values)))
-        sc = with_parameters(self.scenario, params, seed=int(seed), scale=self.scale)
-        model = VectorModel(sc)
-        model.run()
-        daily = model.tables_out()["daily"]
-        net = network_of(sc)
-        return np.array([simulated(daily, t, net) for t in self.targets])
-
-
-def _run(args) -> np.ndarray:
-    problem, values, seed = args
-    return problem.run(values, seed)
+__all__ = ["Fit", "Problem", "abc_accept", "band_distance", "calibrate"]
 
 
 def band_distance(values: np.ndarray, targets, floor: float) -> np.ndarray:
@@ -60,11 +37,7 @@ def band_distance(values: np.ndarray, targets, floor: float) -> np.ndarray:
 
     ``floor`` (one agent's worth of people) keeps zero counts finite.
     """
-    low = np.array([t.band.low for t in targets])
-    high = np.array([t.band.high for t in targets])
-    centre = 0.5 * (np.log(low) + np.log(high))
-    half = np.maximum(0.5 * (np.log(high) - np.log(low)), 0.02)
-    return (np.log(np.maximum(values, floor)) - centre) / half
+    return distance(values, target_measures(list(targets)), floor)
 
 
 @dataclass
@@ -79,72 +52,46 @@ class Fit:
     abc_distance: np.ndarray  # [m, targets]
     accepted: np.ndarray  # bool [m]
     check_values: np.ndarray  # [replicates, targets]
-    evaluations: int = 0
+    evaluations: int = 0  # simulations asked for (answered from the store or run)
     tolerance: float = 1.0  # ABC tolerance used, in half-band widths (1 = inside every band)
+    simulated: int = 0  # of those, run by this call (the rest were stored by an earlier one)
 
 
-class Runner:
-    """Runs batches of (parameters, seed) on a process pool, in order; counts simulations."""
-
-    def __init__(self, problem: Problem, workers: int, tick: Callable[[int], None] | None = None):
-        self.problem, self.workers, self.tick = problem, workers, tick or (lambda n: None)
-        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
-        self.count = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-    def batch(self, values: list[np.ndarray], seeds: list[int]) -> np.ndarray:
-        jobs = [(self.problem, v, s) for v, s in zip(values, seeds)]
-        out = []
-        results = self.pool.map(_run, jobs) if self.pool else map(_run, jobs)
-        for r in results:
-            out.append(r)
-            self.count += 1
-            self.tick(1)
-        return np.array(out)
-
-
-def calibrate(cfg: CalibrationConfig, scenario: Scenario, targets: list[Target], workers: int = 2,
-              progress: Callable[[str, int], Callable[[int], None]] | None = None) -> Fit:
-    """Run the four stages; ``progress(stage, total)`` returns a tick callback (or None)."""
+def calibrate(cfg: CalibrationConfig, problem: Problem, measures: list[Measure], workers: int = 2,
+              progress: Callable[[str, int], Callable[[int], None]] | None = None,
+              store: EvaluationStore | None = None, scheduler: str | None = None,
+              after_run: Callable[[int], None] | None = None) -> Fit:
+    """Run the four stages; ``progress(stage, total)`` returns a tick callback (or None);
+    ``after_run(n)`` is called once the n-th simulation of this call is stored."""
     priors = list(cfg.parameters.values())
-    names = list(cfg.parameters)
-    d = len(names)
-    problem = Problem(scenario, tuple(targets), tuple(names), dict(cfg.fixed), cfg.scale)
+    d = len(priors)
     floor = cfg.scale
     to_values = lambda u: np.array([p.from_unit(np.clip(x, 0, 1)) for p, x in zip(priors, u)])  # noqa: E731
     seeds = np.random.SeedSequence(cfg.seed).generate_state(cfg.effort.seeds + 1)
     crn = [int(s) for s in seeds[: cfg.effort.seeds]]
     rng = np.random.default_rng(int(seeds[-1]))
     ticker = progress or (lambda stage, total: None)
-
-    def loss_of(values: np.ndarray) -> np.ndarray:
-        """Mean over seeds of the simulated values, then the squared band distance summed over targets."""
-        return np.sum(band_distance(values, targets, floor) ** 2, axis=-1)
+    silent = lambda n: None  # noqa: E731
 
     # 1. screen
     unit = qmc.LatinHypercube(d=d, seed=rng).random(cfg.effort.screen)
-    runner = Runner(problem, workers, ticker("screen (Latin hypercube)", len(unit)))
-    with runner:
+    with Evaluator(problem, store, workers, scheduler, after_run) as runner:
+        runner.tick = ticker("screen (Latin hypercube)", len(unit)) or silent
         screen_values = runner.batch([to_values(u) for u in unit], [crn[0]] * len(unit))
-        screen_loss = loss_of(screen_values)
+        screen_loss = loss(screen_values, measures, floor)
         start = unit[int(np.argmin(screen_loss))]
 
         # 2. optimise
-        runner.tick = ticker("optimise (Nelder-Mead, common seeds)", cfg.effort.optimise * len(crn)) or (lambda n: None)
+        runner.tick = ticker("optimise (Nelder-Mead, common seeds)", cfg.effort.optimise * len(crn)) or silent
         cache: dict[bytes, float] = {}
 
         def objective(u: np.ndarray) -> float:
+            """Mean over the common seeds of the simulated values, then the loss."""
             u = np.clip(u, 0, 1)
             key = u.tobytes()
             if key not in cache:
                 vals = runner.batch([to_values(u)] * len(crn), crn)
-                cache[key] = float(np.sum(band_distance(vals.mean(axis=0), targets, floor) ** 2))
+                cache[key] = float(loss(vals.mean(axis=0), measures, floor))
             return cache[key]
 
         if cfg.effort.optimise > 0:
@@ -160,26 +107,26 @@ def calibrate(cfg: CalibrationConfig, scenario: Scenario, targets: list[Target],
 
         # 3. ABC rejection around the optimum
         m = cfg.effort.abc
-        runner.tick = ticker("ABC rejection around the optimum", m) or (lambda n: None)
+        runner.tick = ticker("ABC rejection around the optimum", m) or silent
         lo, hi = np.clip(best - cfg.effort.abc_box, 0, 1), np.clip(best + cfg.effort.abc_box, 0, 1)
         abc_unit = lo + rng.random((m, d)) * (hi - lo)
         abc_seeds = [int(s) for s in rng.integers(0, 2**31 - 1, m)]
-        abc_vals = runner.batch([to_values(u) for u in abc_unit], abc_seeds) if m else np.empty((0, len(targets)))
-        abc_dist = band_distance(abc_vals, targets, floor) if m else np.empty((0, len(targets)))
-        accepted, tolerance = abc_accept(abc_dist, cfg.effort.abc_min_accepted)
+        abc_vals = runner.batch([to_values(u) for u in abc_unit], abc_seeds) if m else np.empty((0, len(measures)))
+        abc_dist = distance(abc_vals, measures, floor) if m else np.empty((0, len(measures)))
+        accepted, tolerance = abc_accept(group_distance(abc_dist, measures), cfg.effort.abc_min_accepted)
 
         # 4. check at the optimum
         r = cfg.effort.check_replicates
-        runner.tick = ticker("check: replicates at the optimum", r) or (lambda n: None)
+        runner.tick = ticker("check: replicates at the optimum", r) or silent
         check_seeds = [int(s) for s in rng.integers(0, 2**31 - 1, r)]
         check = runner.batch([to_values(best)] * r, check_seeds)
-        count = runner.count
-    return Fit(names, unit, screen_loss, best, best_loss, opt, abc_unit, abc_dist, accepted, check, count,
-               tolerance=tolerance)
+    return Fit(list(cfg.parameters), unit, screen_loss, best, best_loss, opt, abc_unit, abc_dist, accepted, check,
+               runner.requested, tolerance=tolerance, simulated=runner.ran)
 
 
 def abc_accept(distance: np.ndarray, min_accepted: int) -> tuple[np.ndarray, float]:
-    """Accept proposals whose every target lies within ``tolerance`` half-band widths of its band centre.
+    """Accept proposals whose every target (or group of monthly rows, :func:`group_distance`) lies within
+    ``tolerance`` sigmas (half-band widths) of its centre.
 
     The tolerance is 1 (inside every band) unless fewer than ``min_accepted`` proposals manage that;
     then it widens to the smallest value accepting ``min_accepted`` (rejection ABC with a quantile

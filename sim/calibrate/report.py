@@ -10,6 +10,7 @@ import yaml
 from .. import __version__
 from .config import CalibrationConfig
 from .fit import Fit, band_distance
+from .measures import Measure, distance
 from .targets import Target
 
 
@@ -55,6 +56,25 @@ def fit_table(targets: list[Target], values: np.ndarray, floor: float) -> pd.Dat
     return pd.DataFrame(rows)
 
 
+def observed_table(rows: pd.DataFrame, measures: list[Measure], values: np.ndarray, floor: float) -> pd.DataFrame:
+    """Each fitted observed row against the check replicates: observed value and band, simulated mean and
+    5-95%, log error (log simulated mean - log observed), distance in sigmas, weight, inside the band or not."""
+    out = []
+    if values.size:
+        dist = distance(values.mean(axis=0), measures, floor)
+    for k, (r, m) in enumerate(zip(rows.to_dict("records"), measures)):
+        v = values[:, k]
+        mean = float(v.mean())
+        out.append({
+            "figure": r["id"], "series": r["series"], "country": r["country"], "start": r["start"], "end": r["end"],
+            "observed": r["value"], "band_low": r["low"], "band_high": r["high"], "simulated_mean": mean,
+            "simulated_5%": float(np.quantile(v, 0.05)), "simulated_95%": float(np.quantile(v, 0.95)),
+            "log_error": float(np.log(max(mean, floor)) - np.log(max(r["value"], floor))),
+            "distance": float(dist[k]), "weight": m.weight, "inside_band": bool(r["low"] <= mean <= r["high"]),
+        })
+    return pd.DataFrame(out)
+
+
 def behaviour_yaml(cfg: CalibrationConfig, values: dict[str, float], source: str, fit: Fit, scenario=None) -> str:
     """A partial scenario holding only the calibrated ``behaviour:`` block, with a provenance header.
 
@@ -67,10 +87,11 @@ def behaviour_yaml(cfg: CalibrationConfig, values: dict[str, float], source: str
         parts = path.split(".")
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-            obj = getattr(obj, part, None) if not isinstance(obj, dict) else obj.get(part)
-        if isinstance(obj, dict):  # a mapping field: keep its other entries
+            obj = getattr(obj, part, None) if not isinstance(obj, dict) else \
+                next((v for k, v in obj.items() if str(k) == part), None)
+        if isinstance(obj, dict):  # a mapping field: keep its other entries (keys as text, e.g. ISO dates)
             for key, other in obj.items():
-                node.setdefault(key, round(float(other), 6))
+                node.setdefault(str(key), round(float(other), 6))
         node[parts[-1]] = round(float(value), 6)
     header = (
         f"# Calibrated behaviour: written by `migsim calibrate {source}` (migsim {__version__}, "

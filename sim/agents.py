@@ -286,6 +286,7 @@ class Migrant(mesa.Agent):
             settled=[settled],
             planned=[planned],
             push=[m.push_at[t] if at_home else 0.0],
+            same_country=row(m.cand_same_country[self.node]),
         )
         pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
         if self.legal_status == "tps_lost":

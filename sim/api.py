@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .runner import RunResult, run_counterfactual, run_scenario, save_run
+from .runner import RunResult, run_scenario, save_run
 from .scenario import Scenario
 
 
@@ -40,9 +40,7 @@ def run(scenario: str | Path | Scenario, *, seed: int | None = None, scale: floa
     sc = prepare(scenario, seed, scale)
     if out is not None and Path(out).exists() and not force:
         raise FileExistsError(f"{out} exists; pass force=True to replace it")
-    result = run_scenario(sc, engine, progress)
-    if counterfactual:
-        result.counterfactual = run_counterfactual(sc, engine)
+    result = run_scenario(sc, engine, progress, counterfactual=counterfactual)
     if out is not None:
         save_run(result, out, force=force, extra=report_writer() if report else None)
     return result

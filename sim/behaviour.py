@@ -194,6 +194,12 @@ def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
     return cand_path, cand_pos
 
 
+def same_country_candidates(net: Network, cand_path: np.ndarray) -> np.ndarray:
+    """bool [node, K]: the candidate route ends in the country of the location it leaves from."""
+    last = net.path_nodes[np.maximum(cand_path, 0), net.path_length[np.maximum(cand_path, 0)] - 1]
+    return (net.node_country[last] == net.node_country[:, None]) & (cand_path >= 0)
+
+
 def planned_candidates(net: Network, cand_path: np.ndarray, cand_pos: np.ndarray) -> np.ndarray:
     """[path, pos] -> the candidate index, at that location, that carries on along the same route.
 
@@ -247,13 +253,20 @@ def route_utility(
     death_risk: np.ndarray,
     interception: np.ndarray,
     days: np.ndarray,
+    same_country: np.ndarray | None = None,
 ) -> np.ndarray:
     """The part of a route's utility that is the same for everyone who weighs it.
+
+    For a candidate ending in the country one is in (``same_country``), the destination's income
+    and status terms are left out: :func:`personal_utility` adds back what staying is worth.
 
     Interception (and visa refusal) enters as the log of the chance of getting through: with
     weight 1 a route's choice weight is proportional to that chance, so a route nine in ten are
     stopped on weighs a tenth of an open one, however attractive; a linear penalty could not do that.
     """
+    if same_country is not None:
+        dest_log_income = np.where(same_country, 0.0, dest_log_income)
+        dest_legal = np.where(same_country, 0.0, dest_legal)
     return (
         w.income * dest_log_income
         + w.legal_status * dest_legal
@@ -283,11 +296,14 @@ def personal_utility(
     settled: np.ndarray,  # bool [n]: leaving a settled life costs `w.move`
     planned: np.ndarray | None = None,  # [n]: candidate that carries on the current route, -1 none
     push: np.ndarray | None = None,  # [n]: push of conditions at home, for those living there (else 0)
+    same_country: np.ndarray | None = None,  # bool [n, K]: the candidate ends in the country one is in
 ) -> np.ndarray:
     """Add what depends on the migrant (here, savings, children, plan); `stay` is column 0, fixed at 0.
 
     Staying is worth income and legal status here (:func:`here_value`); leaving costs ``w.move``
-    for the settled. The push of conditions at home lowers what staying there is worth.
+    for the settled. The push of conditions at home lowers what staying there is worth. A move
+    within the country one is in changes neither income nor status nor the push: its route part
+    carries no destination terms (:func:`route_utility` with ``same_country``) and ``here`` is added back.
 
     A traveller's current route, carried on, gets ``w.plan`` (people stick to a plan they have
     paid into); without it travellers would re-plan from scratch at every stop.
@@ -307,6 +323,8 @@ def personal_utility(
         - (w.death_risk * w.children_risk) * col(with_children) * death_risk
         + w.move * col(settled)
     )
+    if same_country is not None:
+        u = u + np.where(same_country, here, 0.0)
     if planned is not None:
         rows = np.flatnonzero(np.asarray(planned) >= 0)
         u[rows, np.asarray(planned)[rows]] += w.plan
@@ -331,6 +349,7 @@ def utilities(
     settled: np.ndarray,  # bool [n]
     planned: np.ndarray | None = None,  # [n]
     push: np.ndarray | None = None,  # [n]
+    same_country: np.ndarray | None = None,  # bool [n, K]
 ) -> np.ndarray:
     """Utility of staying (column 0, fixed at 0) and of each candidate route; -inf if unavailable.
 
@@ -338,10 +357,12 @@ def utilities(
     precomputes the first per location and policy epoch.
     """
     route_part = route_utility(w, dest_log_income=dest_log_income, dest_legal=dest_legal,
-                               death_risk=death_risk, interception=interception, days=days)
+                               death_risk=death_risk, interception=interception, days=days,
+                               same_country=same_country)
     return personal_utility(w, route_part, money_cost=money_cost, death_risk=death_risk, available=available,
                             here_log_income=here_log_income, here_legal=here_legal, savings=savings,
-                            with_children=with_children, settled=settled, planned=planned, push=push)
+                            with_children=with_children, settled=settled, planned=planned, push=push,
+                            same_country=same_country)
 
 
 def choice_probabilities(u: np.ndarray) -> np.ndarray:

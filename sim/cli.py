@@ -99,21 +99,18 @@ def run(
     force: bool = typer.Option(False, "--force", help="Replace an existing run directory."),
 ):
     """Run a scenario and write its run directory (tables, provenance, report)."""
-    from .runner import run_counterfactual, run_scenario, save_run
+    from .runner import run_scenario, save_run
 
     _check_engine(engine)
     sc = _load(scenario_file, seed, scale)
     out_dir = out_dir or Path("results") / scenario_file.stem
     if out_dir.exists() and not force:
         raise FileExistsError(f"{out_dir} exists; pass --force to replace it")
-    progress, tick = day_progress(sc.days, sc.name)
+    label = f"{sc.name} and its counterfactual" if counterfactual else sc.name
+    progress, tick = day_progress(sc.days + sc.spin_up_days, label)
     with progress:
-        result = run_scenario(sc, engine, tick)
-    cf = None
-    if counterfactual:
-        progress, tick = day_progress(sc.days, f"{sc.name} (counterfactual)")
-        with progress:
-            cf = run_counterfactual(sc, engine, tick)
+        result = run_scenario(sc, engine, tick, counterfactual=counterfactual)
+    cf = result.counterfactual
     extra = None
     if report:
         from .report import write_report

@@ -46,6 +46,7 @@ class VectorModel(PolicyEvents, MigrationModel):
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
         self.cand_available = self.cand_path >= 0
+        self.cand_same_country = bh.same_country_candidates(self.net, self.cand_path)
         n = len(self.tables)
         shape = (n,) + self.cand_path.shape
         self.cand_route_utility = np.empty(shape, np.float32)
@@ -64,7 +65,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.cand_route_utility[e] = bh.route_utility(
             self.scenario.behaviour.weights, dest_log_income=tb.dest_log_income[cp],
             dest_legal=tb.dest_legal_chance[cp], death_risk=tb.death_risk[cp, cq],
-            interception=tb.interception[cp, cq], days=tb.days[cp, cq])
+            interception=tb.interception[cp, cq], days=tb.days[cp, cq], same_country=self.cand_same_country)
         self.cand_cost[e] = tb.money_cost[cp, cq]
         self.cand_death[e] = tb.death_risk[cp, cq]
         self.legal_chance_at[e] = tb.country_legal_chance[self.net.node_country]
@@ -314,6 +315,7 @@ class VectorModel(PolicyEvents, MigrationModel):
             planned=planned,
             uniform=rng.random(agents.size),
             push=np.where(self.net.node_country[node] == self.home_country, self.push_at[t], 0.0),
+            same_country_at=self.cand_same_country,
         )
         stay = pick == 0
         self._count_tps_choices(agents, node, pick, t)

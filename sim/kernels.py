@@ -23,19 +23,20 @@ KERNEL = "numba" if njit is not None and os.environ.get("MIGSIM_KERNEL", "numba"
 
 
 def choose_numpy(w: Weights, route_part, cost, death, available, here, savings, children, settled, planned,
-                 uniform, push=None):
+                 uniform, push=None, same_country=None):
     """Reference: utilities with stay in column 0, logit probabilities, inverse-CDF pick."""
     u = bh.personal_utility(w, route_part, money_cost=cost, death_risk=death, available=available,
                             here_log_income=here[0], here_legal=here[1], savings=savings,
-                            with_children=children, settled=settled, planned=planned, push=push)
+                            with_children=children, settled=settled, planned=planned, push=push,
+                            same_country=same_country)
     return bh.choose(bh.choice_probabilities(u), uniform)
 
 
 if njit is not None:
 
     @njit(cache=True, nogil=True)
-    def _choose_rows(route_table, cost_table, death_table, available_at, epoch, node, here, savings, children,
-                     settled, planned, uniform, w_cost, w_child_death, w_move, w_plan):  # pragma: no cover
+    def _choose_rows(route_table, cost_table, death_table, available_at, same_at, epoch, node, here, savings,
+                     children, settled, planned, uniform, w_cost, w_child_death, w_move, w_plan):  # pragma: no cover
         n, k = epoch.size, route_table.shape[2]
         picks = np.empty(n, np.int64)
         u = np.empty(k + 1, np.float64)
@@ -44,6 +45,7 @@ if njit is not None:
             cost = cost_table[epoch[i], node[i]]
             death = death_table[epoch[i], node[i]]
             available = available_at[node[i]]
+            same = same_at[node[i]]
             s = max(savings[i], 1.0)
             shift = -here[i] + (w_move if settled[i] else 0.0)
             child = w_child_death if children[i] else 0.0
@@ -52,6 +54,8 @@ if njit is not None:
             for j in range(k):
                 if available[j]:
                     v = route_part[j] + shift - w_cost * np.log1p(cost[j] / s) - child * death[j]  # as bh.personal_utility
+                    if same[j]:  # a move within the country: what staying is worth comes back
+                        v += here[i]
                     if j == planned[i]:
                         v += w_plan
                     u[j + 1] = v
@@ -75,21 +79,24 @@ if njit is not None:
 
 
 def choose_routes(w: Weights, tables, available_at, epoch, node, here_log_income, here_legal, savings,
-                  with_children, settled, planned, uniform, kernel: str | None = None, push=None) -> np.ndarray:
+                  with_children, settled, planned, uniform, kernel: str | None = None, push=None,
+                  same_country_at=None) -> np.ndarray:
     """Index of each migrant's choice: 0 = stay, j = candidate j - 1.
 
     ``tables`` = (route utility, money cost, death risk), each [epoch, location, candidate];
-    ``available_at`` [location, candidate]; the rest are per migrant (``push``: the push of
-    conditions at home for those living there, else 0).
+    ``available_at`` and ``same_country_at`` [location, candidate]; the rest are per migrant
+    (``push``: the push of conditions at home for those living there, else 0).
     """
     route_table, cost_table, death_table = tables
+    if same_country_at is None:
+        same_country_at = np.zeros(available_at.shape, bool)
     if (kernel or KERNEL) == "numpy":
         return choose_numpy(w, route_table[epoch, node], cost_table[epoch, node], death_table[epoch, node],
                             available_at[node], (here_log_income, here_legal), savings, with_children, settled,
-                            planned, uniform, push)
+                            planned, uniform, push, same_country_at[node])
     here = bh.here_value(w, here_log_income, here_legal, push)
     return _choose_rows(
-        route_table, cost_table, death_table, available_at, np.asarray(epoch, np.int64),
+        route_table, cost_table, death_table, available_at, same_country_at, np.asarray(epoch, np.int64),
         np.asarray(node, np.int64), here, np.asarray(savings, np.float64),
         np.asarray(with_children, bool), np.asarray(settled, bool), np.asarray(planned, np.int64),
         np.asarray(uniform, np.float64), float(w.cost), float(w.death_risk * w.children_risk), float(w.move),

@@ -37,6 +37,7 @@ class MesaModel(MigrationModel):
                  collect: bool = True):
         super().__init__(scenario, seed, scale, collect)
         self._tables_rebuilt()
+        self.cand_same_country = bh.same_country_candidates(self.net, self.cand_path)
         self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
         self.back_on_the_road: dict[int, list[Migrant]] = {}  # day -> migrants ending work on the way
         self.movers: list[Migrant] = []  # on a segment

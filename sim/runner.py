@@ -60,14 +60,31 @@ class RunResult:
 
 
 def run_scenario(scenario: Scenario, engine: str = "vector",
-                 progress: Callable[[int], None] | None = None) -> RunResult:
-    """Run to the end and return the tables in people, with the run's provenance."""
+                 progress: Callable[[int], None] | None = None, counterfactual: bool = False) -> RunResult:
+    """Run to the end and return the tables in people, with the run's provenance.
+
+    ``counterfactual``: also run the scenario without its policy timeline after the first reported
+    day, branched from this run's own state on the first date the two differ (:mod:`sim.branch`);
+    it is ``result.counterfactual``.
+    """
     network_file = Path(scenario.network).read_bytes()  # before the run: the file the model reads
     began = time.perf_counter()
-    model = make_model(scenario, engine)
-    model.run(progress)
+    if counterfactual:
+        from .branch import run_branched
+
+        model, other = run_branched(lambda s: make_model(s, engine), scenario, without_timeline(scenario), progress)
+    else:
+        model, other = make_model(scenario, engine), None
+        model.run(progress)
+    result = _result(model, scenario, engine, time.perf_counter() - began, network_file)
+    if other is not None:
+        result.counterfactual = _result(other, other.scenario, engine, result.meta["runtime_seconds"], network_file)
+    return result
+
+
+def _result(model, scenario: Scenario, engine: str, seconds: float, network_file: bytes) -> RunResult:
+    """A finished model's tables and provenance."""
     tables = model.tables_out()
-    seconds = time.perf_counter() - began
     agents = int(model.pop.size) if hasattr(model, "pop") else len(model.agents)
     meta = {
         "migsim_version": __version__,
@@ -77,6 +94,7 @@ def run_scenario(scenario: Scenario, engine: str = "vector",
         "agents": agents,
         "days": scenario.days,
         "spin_up_days": scenario.spin_up_days,  # simulated before `start`, not in the tables
+        "report_from": str(scenario.reported_start),
         "runtime_seconds": round(seconds, 3),
         "agent_days_per_second": round(agents * (scenario.days + scenario.spin_up_days) / max(seconds, 1e-9)),
         "python": platform.python_version(),
@@ -133,5 +151,5 @@ def save_run(result: RunResult, out: str | Path, force: bool = False,
 
 
 def run_counterfactual(scenario: Scenario, engine: str = "vector", progress=None) -> RunResult:
-    """The scenario run again without its policy timeline (same seed)."""
-    return run_scenario(without_timeline(scenario), engine, progress)
+    """The scenario without its policy timeline after the first reported day, branched from the policy run's state."""
+    return run_scenario(scenario, engine, progress, counterfactual=True).counterfactual

@@ -22,6 +22,8 @@ def test_numba_and_numpy_paths_choose_alike(seed):
         here_legal=rng.random(n).astype(np.float32), savings=rng.lognormal(6, 1, n).astype(np.float32),
         with_children=rng.random(n) < 0.3, settled=rng.random(n) < 0.5, uniform=rng.random(n),
         planned=np.where(rng.random(n) < 0.5, rng.integers(0, k, n), -1),
+        push=np.where(rng.random(n) < 0.3, rng.normal(0, 2, n), 0.0),
+        same_country_at=rng.random((nodes, k)) < 0.3,
     )
     w = Weights(move=-1.0, cost=0.7, children_risk=2.0, plan=1.5)
     fast = kernels.choose_routes(w, tables, available, kernel="numba", **args)

@@ -153,7 +153,7 @@ class MigrationModel(mesa.Model):
         state = self.timeline.states[epoch]
         perceived = bh.perceived_stop(self.control_attempts[first:t].sum(axis=0),
                                       self.control_stops[first:t].sum(axis=0),
-                                      bh.stated_stop(self.net, state, b), b.perceived_prior_attempts)
+                                      bh.stated_stop(self.net, state, b), b.perceived_prior_people / self.scenario.scale)
         self.tables[epoch] = bh.route_table(self.net, state, b, perceived)
         return self.tables[epoch]
 

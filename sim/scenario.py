@@ -106,10 +106,10 @@ class Behaviour(Strict):
     push: dict[str, float] = {}
     # What migrants weigh as the chance of getting through a country's controls: the realised share
     # of those who tried in the last `perceived_window_days` and were stopped for good (pushed back,
-    # removed, expelled), mixed with the policy's stated intensity as if `perceived_prior_attempts`
+    # removed, expelled), mixed with the policy's stated intensity as if `perceived_prior_people`
     # people had tried at that rate; updated monthly, perceived with the perception lag.
     perceived_window_days: Annotated[int, Field(ge=1, le=365)] = 60
-    perceived_prior_attempts: Annotated[float, Field(ge=0)] = 50.0
+    perceived_prior_people: Annotated[float, Field(ge=0)] = 5000.0
 
     @field_validator("push", mode="before")
     @classmethod

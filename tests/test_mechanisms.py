@@ -77,7 +77,7 @@ def test_a_border_that_expels_everyone_is_tried_less_once_migrants_know():
     """The chance of getting through that migrants weigh is what happened to those who tried."""
     def late_encounters(without_seat):
         sc = scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(0, without_seat, wait=5)], days=120,
-                      perceived_prior_attempts=5, perceived_window_days=30)
+                      perceived_prior_people=5, perceived_window_days=30)
         return sum(daily["encounters_us_border"].iloc[60:].sum() for _, daily in runs(sc))
 
     assert late_encounters("expel") < 0.7 * late_encounters("release_with_case")

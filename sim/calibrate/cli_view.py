@@ -17,9 +17,14 @@ OBSERVED_COLUMNS = ["figure", "observed", "band_low", "band_high", "simulated_me
 def calibrate_with_progress(config_file: Path, out_dir: Path, workers: int, scheduler: str | None, force: bool,
                             write_behaviour: bool, console: Console, out: Console) -> None:
     """Run (or resume) the calibration with a progress bar per stage, then print its tables."""
+    from .config import load_config
     from .run import run_calibration
     from .store import output_state
 
+    e = load_config(config_file).effort
+    where = f"Dask at {scheduler}" if scheduler else f"{workers} local process(es)"
+    console.print(f"{config_file}: at most {e.runs} simulations ({e.screen} screen, {e.optimise} x {e.seeds} "
+                  f"optimise, {e.abc} ABC, {e.check_replicates} check) on {where}", highlight=False)
     if output_state(out_dir) == "unfinished" and not force:
         console.print(f"resuming {out_dir}: stored simulations are read, not run again", highlight=False)
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),

@@ -53,6 +53,11 @@ class Effort(BaseModel):
     abc_min_accepted: Annotated[int, Field(ge=1)] = 10  # widen the tolerance until this many are accepted
     check_replicates: Annotated[int, Field(ge=1)] = 8  # final runs at the optimum for the fit table
 
+    @property
+    def runs(self) -> int:
+        """Simulations the four stages ask for at most (Nelder-Mead may stop early): the time budget."""
+        return self.screen + self.optimise * self.seeds + self.abc + self.check_replicates
+
 
 class CalibrationConfig(BaseModel):
     """A calibration: the scenario to fit, the figures, the free parameters and their priors.

@@ -43,7 +43,7 @@ class Problem:
         """Simulated value of each fitted figure (people) for one parameter vector and seed."""
         params = dict(self.fixed) | dict(zip(self.names, map(float, values)))
         sc = with_parameters(self.scenario, params, seed=int(seed), scale=self.scale)
-        model = VectorModel(sc)
+        model = VectorModel(sc, collect=False)  # the tables come from the recorder; no DataCollector needed
         model.run()
         tables = model.tables_out()
         daily = tables["daily"]
@@ -58,8 +58,27 @@ class Problem:
         """What identifies the simulations (not the priors, seeds or effort): kept beside them in the store."""
         network = Path(self.scenario.network)
         digest = hashlib.sha256(network.read_bytes()).hexdigest() if network.is_file() else None
-        return {"migsim": __version__, "scenario": self.scenario.model_dump(mode="json"), "network_sha256": digest,
-                "scale": self.scale, "fixed": self.fixed, "parameters": list(self.names), "figures": self.ids}
+        figures = [[t.id, t.outcome, *map(str, t.dates)] for t in self.targets]
+        figures += [[r["id"], r["series"], r["country"], str(r["start"]), str(r["end"])] for r in self.rows]
+        return {"migsim": __version__, "model_code_sha256": model_code(), "scenario": self.scenario.model_dump(mode="json"),
+                "network_sha256": digest, "scale": self.scale, "fixed": self.fixed, "parameters": list(self.names),
+                "figures": figures}
+
+
+NOT_MODEL = {"calibrate", "report", "sweep", "flee", "cli.py", "api.py", "app.py", "app_launch.py", "flee_import.py",
+             "__main__.py"}
+
+
+def model_code() -> str:
+    """sha256 of the model's source (every module of ``sim`` but the calibration, sweep, report and command-line
+    code): simulations stored by other code are not mixed with new ones when a calibration resumes."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if rel.parts[0] not in NOT_MODEL:
+            digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _simulate(problem: Problem, job: tuple) -> tuple[np.ndarray, float]:

@@ -41,7 +41,8 @@ def fitted_rows(cfg: CalibrationConfig, file: Path, scenario: Scenario) -> tuple
     observed = load_observed(directory)  # bad rows: ScenarioError naming the CSV, row and column
     present = sorted(set(observed["series"]))
     rows = fit_window(observed)  # the only rows a calibration may read from here on
-    rows = comparable(rows, scenario.start, scenario.end)
+    first = scenario.reported_start  # the run's outputs begin here (``report_from``, else ``start``)
+    rows = comparable(rows, first, scenario.end)
     rows = rows[rows["series"].isin(cfg.series)]
     skipped = unreachable(rows, scenario)
     rows = rows[~rows["id"].isin(skipped)].reset_index(drop=True)
@@ -51,7 +52,7 @@ def fitted_rows(cfg: CalibrationConfig, file: Path, scenario: Scenario) -> tuple
                                 f"have {', '.join(present)}")
         if not (rows["series"] == name).any():
             raise ScenarioError(file, f"series[{i}]", f"no fit-window Venezuelan row of {name!r} lies within the "
-                                f"scenario's dates ({scenario.start} to {scenario.end}, fit window to {FIT_END}) "
+                                f"run's reported dates ({first} to {scenario.end}, fit window to {FIT_END}) "
                                 "in a country the network has")
     if not ((rows["window"] == "fit") & (rows["end"] <= FIT_END)).all():  # fit_window's promise, kept here
         raise RuntimeError("a validation-window row reached the fitted rows")

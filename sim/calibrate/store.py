@@ -1,7 +1,7 @@
 """Every simulation of a calibration, stored as it finishes, so a stopped calibration resumes where it was.
 
-    OUT/evaluations/problem.json    what the stored simulations are simulations of (scenario, network,
-                                    scale, fixed values, parameter names, fitted figures)
+    OUT/evaluations/problem.json    what the stored simulations are simulations of (model code, scenario,
+                                    network, scale, fixed values, parameter names, fitted figures)
     OUT/evaluations/<key>.json      one simulation: parameter values, seed, each figure's simulated value
 
 ``<key>`` is a hash of the parameter values and the seed. Each file is written under a temporary
@@ -55,10 +55,11 @@ class EvaluationStore:
         record = self.dir / "problem.json"
         wanted = json.loads(json.dumps(problem, default=str))
         if record.is_file():
-            if json.loads(record.read_text(encoding="utf-8")) != wanted:
-                raise ScenarioError(out, None, "holds simulations of a different calibration problem (scenario, "
-                                    "network, scale, fixed values, parameters or fitted figures changed); "
-                                    "use another --out, or --force to start over")
+            stored = json.loads(record.read_text(encoding="utf-8"))
+            if stored != wanted:
+                changed = ", ".join(k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k))
+                raise ScenarioError(out, None, f"holds simulations of a different calibration problem ({changed} "
+                                    "changed); use another --out, or --force to start over")
         else:
             write_atomic_json(record, wanted)
 

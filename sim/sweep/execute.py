@@ -7,6 +7,8 @@ sweep file (seeds come from :mod:`sim.sweep.seeds`), not on the workers or their
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -158,6 +160,18 @@ def _on_dask(plan: SweepPlan, todo: list[Task], address: str, record) -> None:
                  lost=lambda task, message: _failed_row(plan, task, message))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Worker initialiser: leave as soon as the process that started the pool is gone (killed), rather
+    than go on running the tasks it had queued for no one."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 class Workers:
     """Local worker processes (spawned) or a Dask cluster, kept open across batches of tasks.
 
@@ -182,7 +196,8 @@ class Workers:
                                     f"({exc}); the finished runs are stored, run again to resume") from None
         else:
             ctx = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_exit_with_parent,
+                                            initargs=(os.getpid(),))
         return self
 
     def __exit__(self, *exc):

@@ -60,9 +60,9 @@ class Problem:
         digest = hashlib.sha256(network.read_bytes()).hexdigest() if network.is_file() else None
         figures = [[t.id, t.outcome, *map(str, t.dates)] for t in self.targets]
         figures += [[r["id"], r["series"], r["country"], str(r["start"]), str(r["end"])] for r in self.rows]
-        return {"migsim": __version__, "model_code_sha256": model_code(), "scenario": self.scenario.model_dump(mode="json"),
-                "network_sha256": digest, "scale": self.scale, "fixed": self.fixed, "parameters": list(self.names),
-                "figures": figures}
+        return {"migsim": __version__, "model_code_sha256": model_code(),
+                "scenario": self.scenario.model_dump(mode="json"), "network_sha256": digest, "scale": self.scale,
+                "fixed": self.fixed, "parameters": list(self.names), "figures": figures}
 
 
 NOT_MODEL = {"calibrate", "report", "sweep", "flee", "cli.py", "api.py", "app.py", "app_launch.py", "flee_import.py",

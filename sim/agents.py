@@ -42,9 +42,11 @@ class Migrant(mesa.Agent):
         journey_from: index of the country where the current journey began (where last settled).
         held_by: index of the country holding the migrant while detained.
         index: position in the model's list of migrants (how removal queues name them).
+        passport: holds a valid passport, without which no route with an international flight is open.
     """
 
-    def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str):
+    def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str,
+                 passport: bool = True):
         super().__init__(model)
         self.status = "resident"
         self.node = node
@@ -60,6 +62,7 @@ class Migrant(mesa.Agent):
         self.held_by = -1
         self.fixed_term = False  # detained for a fixed term (no removal lever), removed when it ends
         self.index = len(model.migrants)
+        self.passport = passport
 
     # --- what a reader wants to see ------------------------------------------------------------
 
@@ -277,7 +280,7 @@ class Migrant(mesa.Agent):
             death_risk=row(table["death_risk"][epoch, p, q]),
             interception=row(table["interception"][epoch, p, q]),
             days=row(table["days"][epoch, p, q]),
-            available=row(paths >= 0),
+            available=row((paths >= 0) & (self.passport | ~m.cand_needs_passport[self.node])),
             here_log_income=bh.here_log_income([m.log_income_at[self.node]], [self.earns_full],
                                                b.irregular_income_share),
             here_legal=[here_legal],
@@ -328,7 +331,8 @@ class Migrant(mesa.Agent):
         m, net, t = self.model, self.model.net, self.model.day
         if m.parole_left < 1 or m.us < 0:
             return False
-        if m.path_end_country[self.path] != m.us or not m.uniform() < m.scenario.behaviour.parole_eligible_share:
+        if m.path_end_country[self.path] != m.us or not self.passport \
+                or not m.uniform() < m.scenario.behaviour.parole_eligible_share:
             return False
         m.parole_left -= 1
         m.rec.add(t, "parole_entries", 1)

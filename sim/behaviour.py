@@ -194,6 +194,13 @@ def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
     return cand_path, cand_pos
 
 
+def path_needs_passport(net: Network) -> np.ndarray:
+    """bool [path, pos]: the rest of the route has a flight from one country into another."""
+    abroad = net.node_country[net.arc_from] != net.node_country[net.arc_to]
+    flight = ((net.arc_mode == MODES.index("air")) & abroad).astype(np.float64)
+    return _suffix_sum(flight, net.path_arcs)[:, :-1] > 0
+
+
 def same_country_candidates(net: Network, cand_path: np.ndarray) -> np.ndarray:
     """bool [node, K]: the candidate route ends in the country of the location it leaves from."""
     last = net.path_nodes[np.maximum(cand_path, 0), net.path_length[np.maximum(cand_path, 0)] - 1]

@@ -127,7 +127,28 @@ def run(
     out.print(f"{meta['agents']:,} agents x {meta['days']} days{spin_up} in {meta['runtime_seconds']:.1f} s; "
               f"written to {out_dir}")
     if report:
+        _print_checks(out_dir)
         out.print(f"report: {out_dir / 'report.html'}", highlight=False, soft_wrap=True)
+
+
+def _print_checks(run_dir: Path) -> None:
+    """Plausibility checks and the fit of simulated to observed figures, when the run wrote them."""
+    import pandas as pd
+
+    from .calibrate.cli_view import frame_table
+
+    checks = run_dir / "plausibility.csv"
+    if checks.is_file():
+        table = pd.read_csv(checks)
+        keep = [c for c in ("check", "year", "simulated", "low", "high", "within") if c in table.columns]
+        out.print(frame_table(table[keep], "plausibility checks (seeds/plausibility.yaml)"))
+    rows = run_dir / "validation.csv"
+    if rows.is_file():
+        table = pd.read_csv(rows).dropna(subset=["simulated"])
+        summary = table.groupby(["window", "series"]).agg(
+            figures=("id", "size"), median_abs_log_error=("log_error", lambda e: float(e.abs().median())),
+            inside_band=("inside_band", "mean")).reset_index()
+        out.print(frame_table(summary, "simulated against observed (validation.csv; fit window to 2024-06-30)"))
 
 
 @app.command()
@@ -300,6 +321,33 @@ def sensitivity(
     from .sweep.cli_view import show_sensitivity
 
     show_sensitivity(sweep_dir, method, out)
+
+
+@app.command()
+@user_errors
+def effects(
+    scenario_file: Path = typer.Argument(..., help="Scenario YAML file with a policy timeline."),
+    seeds: int = typer.Option(10, min=2, help="Seeds: each run is paired with its own branched counterfactual."),
+    first_seed: int = typer.Option(1, help="First seed (seeds are first_seed, first_seed + 1, ...)."),
+    scale: Optional[float] = typer.Option(None, min=1, help="Override people per agent."),
+    year: Optional[int] = typer.Option(None, help="Show this year only."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write the summary as CSV."),
+    workers: int = typer.Option(2, min=1, help="Runs in parallel (local processes)."),
+):
+    """The policy's effect (run minus its branched counterfactual) with its spread over seeds."""
+    from .effects import seed_pairs, summarise
+    from .rundir import write_atomic
+
+    sc = _load(scenario_file, None, scale)
+    summary = summarise(seed_pairs(sc, range(first_seed, first_seed + seeds), workers))
+    if year is not None:
+        summary = summary[summary["year"] == year]
+    if out_file is not None:
+        write_atomic(out_file, summary.to_csv(index=False, float_format="%.6g"))
+    from .calibrate.cli_view import frame_table
+
+    shown = summary.drop(columns=["seeds"]).assign(includes_zero=summary["includes_zero"].map({True: "yes", False: "no"}))
+    out.print(frame_table(shown, f"{sc.name}: policy minus counterfactual over {seeds} seeds (scale {sc.scale:g})"))
 
 
 def main():  # pragma: no cover

@@ -47,6 +47,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
         self.cand_available = self.cand_path >= 0
         self.cand_same_country = bh.same_country_candidates(self.net, self.cand_path)
+        self.cand_needs_passport = bh.path_needs_passport(self.net)[np.maximum(self.cand_path, 0), self.cand_pos]
         n = len(self.tables)
         shape = (n,) + self.cand_path.shape
         self.cand_route_utility = np.empty(shape, np.float32)
@@ -316,6 +317,8 @@ class VectorModel(PolicyEvents, MigrationModel):
             uniform=rng.random(agents.size),
             push=np.where(self.net.node_country[node] == self.home_country, self.push_at[t], 0.0),
             same_country_at=self.cand_same_country,
+            needs_passport_at=self.cand_needs_passport,
+            passport=pop.passport[agents],
         )
         stay = pick == 0
         self._count_tps_choices(agents, node, pick, t)

@@ -45,7 +45,7 @@ class PolicyEvents:
         if self._parole_left < 1 or self.us < 0 or movers.size == 0:
             return movers
         share = self.scenario.behaviour.parole_eligible_share
-        to_us = np.flatnonzero((self.path_end_country[self.pop.path[movers]] == self.us)
+        to_us = np.flatnonzero((self.path_end_country[self.pop.path[movers]] == self.us) & self.pop.passport[movers]
                                & (self.rng_sim.random(movers.size, dtype=np.float32) < share))
         n = min(int(self._parole_left), to_us.size)
         if n == 0:

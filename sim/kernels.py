@@ -35,8 +35,9 @@ def choose_numpy(w: Weights, route_part, cost, death, available, here, savings, 
 if njit is not None:
 
     @njit(cache=True, nogil=True)
-    def _choose_rows(route_table, cost_table, death_table, available_at, same_at, epoch, node, here, savings,
-                     children, settled, planned, uniform, w_cost, w_child_death, w_move, w_plan):  # pragma: no cover
+    def _choose_rows(route_table, cost_table, death_table, available_at, same_at, needs_passport_at, passport,
+                     epoch, node, here, savings, children, settled, planned, uniform, w_cost, w_child_death, w_move,
+                     w_plan):  # pragma: no cover
         n, k = epoch.size, route_table.shape[2]
         picks = np.empty(n, np.int64)
         u = np.empty(k + 1, np.float64)
@@ -46,13 +47,14 @@ if njit is not None:
             death = death_table[epoch[i], node[i]]
             available = available_at[node[i]]
             same = same_at[node[i]]
+            needs = needs_passport_at[node[i]]
             s = max(savings[i], 1.0)
             shift = -here[i] + (w_move if settled[i] else 0.0)
             child = w_child_death if children[i] else 0.0
             top = 0.0
             u[0] = 0.0
             for j in range(k):
-                if available[j]:
+                if available[j] and (passport[i] or not needs[j]):
                     v = route_part[j] + shift - w_cost * np.log1p(cost[j] / s) - child * death[j]  # as bh.personal_utility
                     if same[j]:  # a move within the country: what staying is worth comes back
                         v += here[i]
@@ -80,23 +82,30 @@ if njit is not None:
 
 def choose_routes(w: Weights, tables, available_at, epoch, node, here_log_income, here_legal, savings,
                   with_children, settled, planned, uniform, kernel: str | None = None, push=None,
-                  same_country_at=None) -> np.ndarray:
+                  same_country_at=None, needs_passport_at=None, passport=None) -> np.ndarray:
     """Index of each migrant's choice: 0 = stay, j = candidate j - 1.
 
     ``tables`` = (route utility, money cost, death risk), each [epoch, location, candidate];
-    ``available_at`` and ``same_country_at`` [location, candidate]; the rest are per migrant
-    (``push``: the push of conditions at home for those living there, else 0).
+    ``available_at``, ``same_country_at`` and ``needs_passport_at`` [location, candidate]; the rest are
+    per migrant (``push``: the push of conditions at home for those living there, else 0; ``passport``:
+    holds one, without which a candidate that needs one is unavailable).
     """
     route_table, cost_table, death_table = tables
     if same_country_at is None:
         same_country_at = np.zeros(available_at.shape, bool)
+    if needs_passport_at is None:
+        needs_passport_at = np.zeros(available_at.shape, bool)
+    if passport is None:
+        passport = np.ones(np.asarray(node).size, bool)
     if (kernel or KERNEL) == "numpy":
+        open_to = available_at[node] & (np.asarray(passport, bool)[:, None] | ~needs_passport_at[node])
         return choose_numpy(w, route_table[epoch, node], cost_table[epoch, node], death_table[epoch, node],
-                            available_at[node], (here_log_income, here_legal), savings, with_children, settled,
+                            open_to, (here_log_income, here_legal), savings, with_children, settled,
                             planned, uniform, push, same_country_at[node])
     here = bh.here_value(w, here_log_income, here_legal, push)
     return _choose_rows(
-        route_table, cost_table, death_table, available_at, same_country_at, np.asarray(epoch, np.int64),
+        route_table, cost_table, death_table, available_at, same_country_at, needs_passport_at,
+        np.asarray(passport, bool), np.asarray(epoch, np.int64),
         np.asarray(node, np.int64), here, np.asarray(savings, np.float64),
         np.asarray(with_children, bool), np.asarray(settled, bool), np.asarray(planned, np.int64),
         np.asarray(uniform, np.float64), float(w.cost), float(w.death_risk * w.children_risk), float(w.move),

@@ -38,6 +38,7 @@ class MesaModel(MigrationModel):
         super().__init__(scenario, seed, scale, collect)
         self._tables_rebuilt()
         self.cand_same_country = bh.same_country_candidates(self.net, self.cand_path)
+        self.cand_needs_passport = bh.path_needs_passport(self.net)[np.maximum(self.cand_path, 0), self.cand_pos]
         self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
         self.back_on_the_road: dict[int, list[Migrant]] = {}  # day -> migrants ending work on the way
         self.movers: list[Migrant] = []  # on a segment
@@ -50,7 +51,7 @@ class MesaModel(MigrationModel):
         self.migrants: list[Migrant] = []  # in creation order, for drawing today's reviewers
         for i in range(pop.size):
             migrant = Migrant(self, int(pop.node[i]), float(pop.savings[i]), bool(pop.with_children[i]),
-                              LEGAL[pop.legal[i]])
+                              LEGAL[pop.legal[i]], bool(pop.passport[i]))
             self.migrants.append(migrant)
             self.status_count[STATUSES.index(migrant.status)] += 1
             self.people_at[migrant.node] += 1

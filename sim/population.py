@@ -1,4 +1,4 @@
-"""The migrant population as a structure of arrays with small dtypes (19 bytes an agent)."""
+"""The migrant population as a structure of arrays with small dtypes (20 bytes an agent)."""
 from __future__ import annotations
 
 import os
@@ -24,8 +24,8 @@ HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-st
 EARNS_FULL = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS, ASYLUM_PENDING))
 DETAINED_UNTIL_DUE = -1  # countdown of a detainee held a fixed term (no removal lever), removed when due
 
-# bytes per agent at peak: the arrays below (19) + set-up temporaries (float32 draws, 4-8); see benchmarks/
-PEAK_BYTES_PER_AGENT = 27
+# bytes per agent at peak: the arrays below (20) + set-up temporaries (float32 draws, 4-8); see benchmarks/
+PEAK_BYTES_PER_AGENT = 28
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Population:
     settled_since: np.ndarray  # int16: day savings were last brought up to date while settled
     journey_from: np.ndarray  # uint8: country where the current journey began (where last settled)
     held_by: np.ndarray  # uint8: country holding the migrant while detained
+    passport: np.ndarray  # bool: holds a valid passport (needed to fly abroad)
 
     @property
     def size(self) -> int:
@@ -99,6 +100,7 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         settled_since=np.zeros(n, np.int16),
         journey_from=np.zeros(n, np.uint8),
         held_by=np.zeros(n, np.uint8),
+        passport=np.empty(n, bool),
     )
     start = 0
     for group, k in zip(scenario.population, counts):
@@ -109,6 +111,7 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
         )
         pop.with_children[sl] = rng.random(k, dtype=np.float32) < group.share_with_children
         pop.legal[sl] = LEGAL.index(group.legal_status)
+        pop.passport[sl] = rng.random(k, dtype=np.float32) < scenario.behaviour.passport_share
         pop.been_abroad[sl] = net.node_country[net.node_index(group.location)] != home_country
         pop.journey_from[sl] = net.node_country[net.node_index(group.location)]
         start += k

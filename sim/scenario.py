@@ -100,6 +100,10 @@ class Behaviour(Strict):
     # informal work, extortion): what keeps an irregular migrant in transit from settling where the
     # way on closes, and what a destination is worth if status does not come.
     irregular_income_share: Annotated[float, Field(gt=0, le=1)] = 0.5
+    # Share of migrants holding a valid passport, drawn once per migrant: a route with an international
+    # flight is open only to them (airlines board no one without one; land borders in the region
+    # admit Venezuelans with their national identity card).
+    passport_share: Probability = 1.0
     # The push of conditions at home: utility added to every route for people living in the home
     # country, from each date on (piecewise constant; before the first date, the first value).
     # Keys are ISO dates as text, so that a calibration or sweep can address `behaviour.push.2022-01-01`.

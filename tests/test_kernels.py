@@ -24,6 +24,7 @@ def test_numba_and_numpy_paths_choose_alike(seed):
         planned=np.where(rng.random(n) < 0.5, rng.integers(0, k, n), -1),
         push=np.where(rng.random(n) < 0.3, rng.normal(0, 2, n), 0.0),
         same_country_at=rng.random((nodes, k)) < 0.3,
+        needs_passport_at=rng.random((nodes, k)) < 0.3, passport=rng.random(n) < 0.5,
     )
     w = Weights(move=-1.0, cost=0.7, children_risk=2.0, plan=1.5)
     fast = kernels.choose_routes(w, tables, available, kernel="numba", **args)

@@ -128,3 +128,18 @@ def test_flights_carry_detainees_first_up_to_their_seats():
         day = (pd.Timestamp("2025-02-15") - pd.Timestamp("2025-01-01")).days
         assert daily["repatriation_flight_passengers"].iloc[day] == 40  # more were held than there were seats
         assert daily["deportations"].iloc[day] == 40
+
+
+def test_without_a_passport_nobody_flies_abroad():
+    flyers = [{"location": "Caracas", "people": 3000, "legal_status": "permit", "savings": {"median_usd": 3000}}]
+
+    def international_flights(share):
+        out = 0
+        for model, _ in runs(scenario(flyers, [], passport_share=share)):
+            net = model.net
+            air = (net.arc_mode == 4) & (net.node_country[net.arc_from] != net.node_country[net.arc_to])
+            out += model.rec.arcs_used[:, air].sum()
+        return out
+
+    assert international_flights(1.0) > 100
+    assert international_flights(0.0) == 0

@@ -92,6 +92,8 @@ def prepare_all(path: Path) -> Prepared:
 def open_output(out: Path, force: bool) -> None:
     """Make ``out`` ready: new, resumed (unfinished), or replaced (finished, only with ``force``)."""
     state = output_state(out)
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file, not a directory; choose another --out")
     if state == "foreign" and not force:
         raise FileExistsError(f"{out} exists and is not a calibration directory; choose another --out or pass --force")
     if state == "finished" and not force:

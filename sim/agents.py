@@ -166,7 +166,7 @@ class Migrant(mesa.Agent):
         if response == "push_back":
             m.rec.add(t, "pushed_back", 1)
             m.count_control(t, [country], stops=True)
-            self.decide(settled=False)  # still at the segment's start
+            self.decide(settled=False, informed=True)  # still at the segment's start
         else:
             self.hold(arc, country, fixed_term=response == "detain")
 
@@ -196,7 +196,7 @@ class Migrant(mesa.Agent):
             m.rec.add(t, "expelled", 1)
             m.count_control(t, [country], stops=True)
             self.move_to(net.arc_from[arc])
-            self.decide(settled=False)
+            self.decide(settled=False, informed=True)
             return
         m.rec.add(t, "released_no_seat", 1)
         if fallback == "release_with_case":
@@ -251,11 +251,12 @@ class Migrant(mesa.Agent):
 
     # --- decisions -----------------------------------------------------------------------------
 
-    def decide(self, settled: bool) -> None:
+    def decide(self, settled: bool, informed: bool = False) -> None:
         """Logit choice among staying and each candidate route leaving here, as policy is perceived.
 
         ``settled``: a settled migrant's reconsideration (staying keeps them settled, leaving
         costs the move constant); otherwise a traveller at a stop (staying means stopping here).
+        ``informed``: just turned back at a border, they weigh what is known there now (no perception lag).
         """
         m, net, t = self.model, self.model.net, self.model.day
         if settled:  # savings put aside since the last look
@@ -263,7 +264,8 @@ class Migrant(mesa.Agent):
                                                     m.scenario.behaviour.saving_share))
             self.settled_since = t
         planned = -1 if settled else int(m.plan_index[self.path, self.position])  # carrying on as planned
-        epoch = int(m.timeline.epoch_of(t - m.perception_lag()))  # the policy as they know it
+        lag = 0 if informed else m.perception_lag()  # just turned back at a border: they know it now
+        epoch = int(m.timeline.epoch_of(t - lag))  # the policy as they know it
         paths, positions = m.cand_path[self.node], m.cand_pos[self.node]
         p, q = np.maximum(paths, 0), positions
         table = m.stacked  # route-table arrays stacked by epoch: [epoch, path(, position)]

@@ -218,7 +218,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         back = response == PUSH_BACK
         rec.add(t, "pushed_back", np.count_nonzero(back))
         self.count_control(t, country[back], stops=True)
-        self._decide(agents[back], t, settled=False)  # still at the arc's start location
+        self._decide(agents[back], t, settled=False, informed=True)  # still at the arc's start location
         held = ~back
         if held.any():
             self._hold(agents[held], arc[held], country[held], response[held] == DETAIN, t)
@@ -286,13 +286,17 @@ class VectorModel(PolicyEvents, MigrationModel):
             reviewers = np.union1d(news, reviewers).astype(np.int32)
         self._decide(reviewers, t, settled=True)
 
-    def _decide(self, agents: np.ndarray, t: int, settled: bool) -> None:
-        """Logit choice among staying and each candidate route leaving the agent's location."""
+    def _decide(self, agents: np.ndarray, t: int, settled: bool, informed: bool = False) -> None:
+        """Logit choice among staying and each candidate route leaving the agent's location.
+
+        ``informed``: just turned back at a border, they weigh what is known there now (no perception lag).
+        """
         if agents.size == 0:
             return
         pop, rng = self.pop, self.rng_sim
         node = pop.node[agents]
-        epoch = self.timeline.epoch_of(t - self._lags(agents.size))
+        lag = 0 if informed else self._lags(agents.size)
+        epoch = np.broadcast_to(self.timeline.epoch_of(t - lag), agents.shape)
         has_status = HAS_STATUS[pop.legal[agents]]
         if settled:  # savings put aside since the last look
             pop.savings[agents] = bh.accrued_savings(pop.savings[agents], self.income_at[node],

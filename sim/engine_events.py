@@ -156,7 +156,7 @@ class PolicyEvents:
             self.rec.add(t, "expelled", agents.size)
             self.count_control(t, np.full(agents.size, country), stops=True)
             self._set_node(agents, net.arc_from[arc])
-            self._decide(agents, t, settled=False)
+            self._decide(agents, t, settled=False, informed=True)
             return
         self.rec.add(t, "released_no_seat", agents.size)
         if fallback == "release_with_case":

@@ -1,6 +1,7 @@
 """Shared helpers: small scenarios written to a temporary directory."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ def small_scenario(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def lever_scenario(population, timeline, days=60, **behaviour):
+    """A scenario of one population group or a few, one agent a person, starting 2025-01-01 for ``days``:
+    migrants who reconsider often and act on news at once, so that a lever's effect shows in weeks."""
+    from sim.load import check_references, network_of, parse_scenario
+
+    end = (dt.date(2025, 1, 1) + dt.timedelta(days=days - 1)).isoformat()
+    data = small_scenario(population=population, scale=1, end=end, policy={"timeline": timeline},
+                          behaviour={"reconsideration_days": 20, "perception_lag": {"mean_days": 0}, **behaviour})
+    sc = parse_scenario(data)
+    check_references(sc, network_of(sc))
+    return sc
 
 
 def write_yaml(path: Path, data) -> Path:

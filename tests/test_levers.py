@@ -4,27 +4,18 @@ Small scenarios, several seeds per arm; each check compares totals over all repl
 effects large enough that the direction is not a matter of chance at these sizes.
 """
 import numpy as np
-import pandas as pd
 import pytest
 
 from sim.engine import VectorModel
-from sim.load import parse_scenario, check_references, network_of
 
-from .conftest import small_scenario
+from .conftest import lever_scenario
 
 SEEDS = range(4)
 WEIGHTS = {"move": -2.0, "cost": 1.0}  # travel-prone migrants, so that flows are large in a short run
 
 
 def scenario(population, timeline, days=60, **behaviour):
-    data = small_scenario(
-        population=population, scale=1, end=str(pd.Timestamp("2025-01-01") + pd.Timedelta(days=days - 1))[:10],
-        behaviour={"reconsideration_days": 20, "perception_lag": {"mean_days": 0}, "weights": WEIGHTS, **behaviour},
-        policy={"timeline": timeline},
-    )
-    sc = parse_scenario(data)
-    check_references(sc, network_of(sc))
-    return sc
+    return lever_scenario(population, timeline, days, **{"weights": WEIGHTS, **behaviour})
 
 
 def total(sc, column, seeds=SEEDS):

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 
 from sim.engine import VectorModel
-from sim.load import check_references, network_of, parse_scenario
 from sim.population import ASYLUM_PENDING, STATUSES
 
-from .conftest import small_scenario
+from .conftest import lever_scenario
 
 SEEDS = range(3)
 WEIGHTS = {"move": -2.0, "cost": 1.0}
@@ -23,14 +22,7 @@ ASYLUM_OPEN = {"date": "2025-01-01", "lever": "asylum", "mode": "open"}
 
 
 def scenario(population, timeline, days=60, **behaviour):
-    data = small_scenario(
-        population=population, scale=1, end=str(pd.Timestamp("2025-01-01") + pd.Timedelta(days=days - 1))[:10],
-        behaviour={"reconsideration_days": 20, "perception_lag": {"mean_days": 0}, "weights": WEIGHTS, **behaviour},
-        policy={"timeline": timeline},
-    )
-    sc = parse_scenario(data)
-    check_references(sc, network_of(sc))
-    return sc
+    return lever_scenario(population, timeline, days, **{"weights": WEIGHTS, **behaviour})
 
 
 def runs(sc, seeds=SEEDS):

@@ -270,7 +270,7 @@ def app_command(
 @app.command()
 @user_errors
 def calibrate(
-    config_file: Path = typer.Argument(..., help="Calibration YAML (e.g. scenarios/calibration/baseline_2024.yaml)."),
+    config_file: Path = typer.Argument(..., help="Calibration YAML (e.g. scenarios/calibration/history_2021_2025.yaml)."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Output directory [default: results/calibration/<file name>]."),
     workers: int = typer.Option(2, min=1, help="Simulations run in parallel (local processes)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),

@@ -265,7 +265,7 @@ def test_bad_calibration_file_names_file_and_key(tmp_path, change, key, words):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("name", ["ci_observed.yaml", "history_2021_2025.yaml"])
+@pytest.mark.parametrize("name", ["ci.yaml", "history_2021_2025.yaml"])
 def test_shipped_observed_calibrations_are_valid(name):
     prep = prepare_all(ROOT / "scenarios" / "calibration" / name)
     assert len(prep.rows) > 5 and (prep.rows["window"] == "fit").all()

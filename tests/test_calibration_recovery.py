@@ -33,6 +33,10 @@ def test_recovers_known_parameters_from_synthetic_targets(tmp_path):
     tmp_targets.write_text(yaml.safe_dump({"targets": entries}))
 
     config = yaml.safe_load((ROOT / "scenarios" / "calibration" / "ci.yaml").read_text())
+    config.pop("observed", None)  # only the synthetic targets are fitted here
+    config.pop("series", None)
+    config["parameters"] = {"behaviour.weights.move": {"distribution": "uniform", "low": -9, "high": 0},
+                            "behaviour.weights.income": {"distribution": "uniform", "low": 1, "high": 6}}
     config.update(scenario=str(ROOT / "scenarios" / "baseline_2024.yaml"), targets=str(tmp_targets),
                   fit=[e["id"] for e in entries], seed=11)
     config["effort"].update(screen=16, optimise=24, seeds=2, abc=32, check_replicates=2)

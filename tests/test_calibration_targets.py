@@ -12,16 +12,18 @@ from sim.calibrate.targets import darien_segments, input_value, load_targets, ne
 from sim.cli import app
 from sim.errors import ScenarioError
 from sim.load import load_scenario, network_of
+from sim.observed import FIT_END
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ROOT / "seeds" / "targets.yaml"
 
 
-def test_every_target_has_a_role_and_fitted_ones_name_a_run_outcome():
+def test_every_target_has_a_role_and_none_dated_after_the_fit_window_is_fitted():
     targets = load_targets(TARGETS)
-    fitted = {k for k, t in targets.items() if t.role == "fit"}
-    assert fitted == {"us_border_venezuelans_2024", "darien_crossings_north_venezuelans_2024", "darien_deaths_2024",
-                      "darien_children_abandoned_2024"}
+    late = {k for k, t in targets.items() if t.dates[1] > FIT_END}
+    assert {"us_border_venezuelans_2024", "darien_crossings_north_venezuelans_2024", "darien_deaths_2024",
+            "darien_children_abandoned_2024"} <= late
+    assert not any(targets[k].role == "fit" for k in late)
     assert targets["tps_holders_venezuela"].role == "input"
     assert targets["mexico_caracas_flight_returnees"].scenario == "policy_2025"
 
@@ -60,7 +62,8 @@ def test_calibration_file_errors_name_file_and_key(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text((ROOT / "scenarios" / "calibration" / "ci.yaml").read_text().replace(
         "../baseline_2024.yaml", str(ROOT / "scenarios" / "baseline_2024.yaml")).replace(
-        "../../seeds/targets.yaml", str(TARGETS)).replace("behaviour.weights.income", "behaviour.weights.incme"))
+        "../../seeds/observed", str(ROOT / "seeds" / "observed")).replace("behaviour.weights.income",
+                                                                         "behaviour.weights.incme"))
     result = CliRunner().invoke(app, ["calibrate", str(bad), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "parameters.behaviour.weights.incme" in result.output and "no such scenario key" in result.output

@@ -77,6 +77,8 @@ class CalibrationConfig(BaseModel):
     seed: Annotated[int, Field(ge=0)] = 0
     parameters: dict[str, Prior] = Field(min_length=1)  # dotted path into the scenario -> prior
     fixed: dict[str, float] = {}  # dotted path -> value held fixed during the fit (stated, not fitted)
+    # where Nelder-Mead starts instead of the best screened point (e.g. an earlier calibration's optimum)
+    start: dict[str, float] = {}
     effort: Effort = Effort()
     output: str = ""  # partial scenario written with the calibrated behaviour, relative to this file
 
@@ -107,4 +109,11 @@ def load_config(path: str | Path) -> CalibrationConfig:
     for key in cfg.fixed:
         if not key.startswith("behaviour."):
             raise ScenarioError(path, f"fixed.{key}", "only `behaviour.` parameters can be fixed here")
+    if cfg.start and set(cfg.start) != set(cfg.parameters):
+        missing = sorted(set(cfg.parameters) ^ set(cfg.start))
+        raise ScenarioError(path, "start", f"give a value for every parameter and nothing else: {', '.join(missing)}")
+    for key, value in cfg.start.items():
+        prior = cfg.parameters[key]
+        if not prior.low <= value <= prior.high:
+            raise ScenarioError(path, f"start.{key}", f"{value} is outside the prior ({prior.low} to {prior.high})")
     return cfg

@@ -3,7 +3,7 @@
 Stages (all deterministic for a given calibration file and seed, whatever the number of workers):
 
 1. screen: a Latin hypercube over the prior (unit coordinates), one run each on the same seed;
-2. optimise: Nelder-Mead (scipy) from the best screened point on the mean loss over a fixed set
+2. optimise: Nelder-Mead (scipy) from the best screened point (or the file's ``start``) on the mean loss over a fixed set
    of seeds (common random numbers make the loss surface smooth enough to descend);
 3. ABC rejection: proposals uniform in a box around the optimum (the prior is uniform in unit
    coordinates, so accepted proposals are draws from the posterior truncated to the box); a
@@ -80,6 +80,8 @@ def calibrate(cfg: CalibrationConfig, problem: Problem, measures: list[Measure],
         screen_values = runner.batch([to_values(u) for u in unit], [crn[0]] * len(unit))
         screen_loss = loss(screen_values, measures, floor)
         start = unit[int(np.argmin(screen_loss))]
+        if cfg.start:  # a stated starting point (an earlier optimum) instead of the best screened one
+            start = np.array([float(p.to_unit(cfg.start[name])) for name, p in cfg.parameters.items()])
 
         # 2. optimise
         runner.tick = ticker("optimise (Nelder-Mead, common seeds)", cfg.effort.optimise * len(crn)) or silent

@@ -1,0 +1,82 @@
+"""The shipped history, with the calibrated behaviour it inherits, lands its fit-window figures.
+
+Nothing is forced: the scenario is run as shipped (replicate seeds, the calibration's scale) and its
+fit-window rows of seeds/observed/ are compared with the mean of the replicates. The criteria are the
+history's (README, "Calibration of the history"): every yearly figure within +-25% (|log error| <=
+0.22), the median monthly |log error| <= 0.35, each main host country's mid-2024 stock within +-15%.
+Figures the README reports as missed are expected failures (strict), so this test also fails if one
+of them starts fitting and the README is not updated.
+"""
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.calibrate.config import load_config
+from sim.calibrate.evaluate import Problem
+from sim.calibrate.observed_rows import fitted_rows
+from sim.load import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "scenarios" / "calibration" / "history_2021_2025.yaml"
+REPLICATES = 8
+MAIN_HOSTS = ("COL", "PER", "BRA", "CHL", "ECU", "ARG")
+NOT_FITTED: dict[str, str] = {}  # row id -> reason (README, "Calibration of the history": what does not fit)
+
+
+def _run(args):
+    problem, seed = args
+    return problem.run(np.array([]), seed)
+
+
+@pytest.fixture(scope="module")
+def fit():
+    cfg = load_config(CONFIG)
+    scenario = load_scenario(cfg.path("scenario", CONFIG), check_size=False)
+    rows, _ = fitted_rows(cfg, CONFIG, scenario)
+    problem = Problem(scenario, (), (), {}, cfg.scale, tuple(rows.to_dict("records")))
+    with ProcessPoolExecutor(2) as pool:
+        values = np.array(list(pool.map(_run, [(problem, 7000 + i) for i in range(REPLICATES)])))
+    rows = rows.assign(simulated=values.mean(axis=0))
+    rows["log_error"] = np.log(np.maximum(rows.simulated, cfg.scale) / rows.value)
+    rows["days"] = [(e - s).days + 1 for s, e in zip(rows.start, rows.end)]
+    return rows
+
+
+def _yearly(fit):
+    return fit[(fit.series != "stock") & (fit.days >= 360)]
+
+
+def _check(request, row_id):
+    if row_id in NOT_FITTED:
+        request.applymarker(pytest.mark.xfail(reason=NOT_FITTED[row_id], strict=True))
+
+
+@pytest.mark.parametrize("row_id", ["darien_2022_ven", "darien_2023_ven", "us_fy2022_ven", "us_fy2023_ven"])
+def test_yearly_figure_within_25_percent(fit, row_id, request):
+    _check(request, row_id)
+    row = fit.set_index("id").loc[row_id]
+    assert abs(row.log_error) <= 0.22, (row_id, row.simulated, row.value)
+
+
+def test_every_yearly_fit_row_is_listed_above(fit):
+    """The parametrised list is the fit window's yearly rows (a new observed row must be added there)."""
+    listed = {"darien_2022_ven", "darien_2023_ven", "us_fy2022_ven", "us_fy2023_ven"}
+    assert set(_yearly(fit)[_yearly(fit).series.isin(["darien_crossings_north", "encounters_us_border"])].id) \
+        <= listed | set(NOT_FITTED) | {"darien_2021_ven"}
+
+
+def test_median_monthly_log_error(fit, request):
+    _check(request, "monthly")
+    monthly = fit[(fit.series != "stock") & (fit.days <= 31)]
+    assert len(monthly) >= 5
+    assert monthly.log_error.abs().median() <= 0.35, monthly[["id", "value", "simulated", "log_error"]]
+
+
+@pytest.mark.parametrize("country", MAIN_HOSTS)
+def test_mid_2024_host_stock_within_15_percent(fit, country, request):
+    row_id = f"stock_{country.lower()}_2024_06"
+    _check(request, row_id)
+    row = fit.set_index("id").loc[row_id]
+    assert abs(row.simulated / row.value - 1) <= 0.15, (row_id, row.simulated, row.value)

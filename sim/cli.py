@@ -140,6 +140,7 @@ def _print_checks(run_dir: Path) -> None:
     checks = run_dir / "plausibility.csv"
     if checks.is_file():
         table = pd.read_csv(checks)
+        table = table[table["within"] != "no bound"]  # stock changes where no two observed stocks bracket the year
         keep = [c for c in ("check", "year", "simulated", "low", "high", "within") if c in table.columns]
         out.print(frame_table(table[keep], "plausibility checks (seeds/plausibility.yaml)"))
     rows = run_dir / "validation.csv"

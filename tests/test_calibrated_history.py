@@ -22,7 +22,22 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "scenarios" / "calibration" / "history_2021_2025.yaml"
 REPLICATES = 8
 MAIN_HOSTS = ("COL", "PER", "BRA", "CHL", "ECU", "ARG")
-NOT_FITTED: dict[str, str] = {}  # row id -> reason (README, "Calibration of the history": what does not fit)
+# row id (or "monthly") -> reason (README, "Calibration of the history": what does not fit)
+NOT_FITTED: dict[str, str] = {
+    "us_fy2022_ven": "about -40% (117,000 against 189,520): too few reach the US border through Mexico in late "
+                     "2021 and early 2022, before Mexico's visa of January 2022 (November-December 2021 are a "
+                     "quarter of the reported months)",
+    "monthly": "median monthly |log error| about 0.6: the months of late 2021, September 2023 (the record month) "
+               "and February 2024 (after Mexico's enforcement) are missed by factors of 2-4",
+    "stock_per_2024_06": "Peru about 1.14 M against 1.54 M: the model moves Venezuelans out of Peru (north and "
+                         "home) and almost nobody into it",
+    "stock_bra_2024_06": "Brazil about 0.31 M against 0.57 M: the Roraima corridor carries too few (no "
+                         "interiorisation programme in the model, fares and incomes as assumed)",
+    "stock_chl_2024_06": "Chile about 0.45 M against 0.53 M (-16%): no net inflow to Chile in the model",
+    "esp_arrivals_2023": "Spain's 2023 arrivals about 270,000 against INE's 82,200: the push of 2023 that the "
+                         "Darién and stock figures ask for sends three times too many by air to Madrid "
+                         "(the 2024 half-years fit)",
+}
 
 
 def _run(args):
@@ -48,12 +63,22 @@ def _yearly(fit):
     return fit[(fit.series != "stock") & (fit.days >= 360)]
 
 
+# At the edge of its criterion and counted in a few dozen agents: on either side from one set of seeds to another
+AT_THE_EDGE = {"darien_2021_ven": "about +25-30% (3,600-3,700 against 2,819), 15-20 agents a replicate"}
+
+
 def _check(request, row_id):
     if row_id in NOT_FITTED:
         request.applymarker(pytest.mark.xfail(reason=NOT_FITTED[row_id], strict=True))
+    elif row_id in AT_THE_EDGE:
+        request.applymarker(pytest.mark.xfail(reason=AT_THE_EDGE[row_id], strict=False))
 
 
-@pytest.mark.parametrize("row_id", ["darien_2022_ven", "darien_2023_ven", "us_fy2022_ven", "us_fy2023_ven"])
+YEARLY = ["darien_2021_ven", "darien_2022_ven", "darien_2023_ven", "us_fy2022_ven", "us_fy2023_ven",
+          "esp_arrivals_2023"]
+
+
+@pytest.mark.parametrize("row_id", YEARLY)
 def test_yearly_figure_within_25_percent(fit, row_id, request):
     _check(request, row_id)
     row = fit.set_index("id").loc[row_id]
@@ -62,9 +87,7 @@ def test_yearly_figure_within_25_percent(fit, row_id, request):
 
 def test_every_yearly_fit_row_is_listed_above(fit):
     """The parametrised list is the fit window's yearly rows (a new observed row must be added there)."""
-    listed = {"darien_2022_ven", "darien_2023_ven", "us_fy2022_ven", "us_fy2023_ven"}
-    assert set(_yearly(fit)[_yearly(fit).series.isin(["darien_crossings_north", "encounters_us_border"])].id) \
-        <= listed | set(NOT_FITTED) | {"darien_2021_ven"}
+    assert set(_yearly(fit).id) - {"parole_ven_2022_10_2023_11"} <= set(YEARLY)
 
 
 def test_median_monthly_log_error(fit, request):

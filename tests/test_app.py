@@ -36,7 +36,7 @@ def test_sliders_replace_the_start_day_policy_only():
     assert state.border_intensity[chl] == pytest.approx(0.2)  # other countries untouched
     assert (state.fee_multiplier == 2.0).all()
     assert (state.asylum, state.tps) == ("expulsion", "terminated")
-    assert state.parole_monthly_quota == 7000
+    assert state.parole_monthly_quota == 0  # the history starts in January 2021, before any parole for Venezuelans
     later = [lv for lv in new.policy.timeline if lv.date != new.start]
     assert later == [lv for lv in base.policy.timeline if lv.date != base.start]  # asylum paused in June stays
 

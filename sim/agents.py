@@ -173,8 +173,7 @@ class Migrant(mesa.Agent):
     def hold(self, arc: int, country: int, fixed_term: bool) -> None:
         """Held by ``country``: queued for a removal seat; without a removal lever, a fixed term or removal at once."""
         m, net, t = self.model, self.model.net, self.model.day
-        if fixed_term:
-            m.count_by_country("detentions", country)
+        m.count_by_country("detentions", country)
         if net.node_country[net.arc_to[arc]] == country:  # held inside the country that stopped them
             self.move_to(net.arc_to[arc])
         self.become("detained")

@@ -122,7 +122,7 @@ class PolicyEvents:
         Detainees wait in the country holding them (the arc's end if it lies there, else its start).
         """
         net, pop, rec = self.net, self.pop, self.rec
-        rec.add_by(rec.by_country, t, "detentions", country[fixed_term], size=len(net.countries))
+        rec.add_by(rec.by_country, t, "detentions", country, size=len(net.countries))
         inside = net.node_country[net.arc_to[arc]] == country
         self._set_node(agents[inside], net.arc_to[arc[inside]])
         self._set_status(agents, DETAINED)

@@ -32,7 +32,7 @@ def write_run_report(directory: Path, period: str | None = None) -> list[Path]:
     from . import figures, html, html_validation, mapping, style, validation, validation_figure
 
     run = load_run(directory)
-    map_period = mapping.parse_period(period, run.scenario.start, run.scenario.end)
+    map_period = mapping.parse_period(period, run.scenario.reported_start, run.scenario.end)
     checked = validation.validate_run(run)
     blocks, section = [], ""
     with style.report_style(), atomic_dir(directory / "figures", force=True) as tmp:
@@ -42,7 +42,7 @@ def write_run_report(directory: Path, period: str | None = None) -> list[Path]:
             png, svg = style.save(plot.figure, tmp, plot.name)
             blocks.append((plot.title, plot.caption, png, svg))
         if checked is not None:
-            plot = validation_figure.validation_figure(checked, run.scenario.start, run.scenario.end)
+            plot = validation_figure.validation_figure(checked, run.scenario.reported_start, run.scenario.end)
             png, svg = style.save(plot.figure, tmp, plot.name)
             section = html_validation.section(checked, (plot.title, plot.caption, png, svg))
             blocks.append((plot.title, plot.caption, png, svg))

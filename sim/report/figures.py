@@ -31,7 +31,7 @@ def monthly(daily: pd.DataFrame, columns) -> pd.DataFrame:
 
 
 def _timed(ax, run: RunData, label: str = "month") -> None:
-    style.date_axis(ax, run.scenario.start, run.scenario.end, label)
+    style.date_axis(ax, run.scenario.reported_start, run.scenario.end, label)
     style.policy_lines(ax, run.events)
 
 
@@ -157,7 +157,7 @@ def people_by_country(run: RunData) -> Plot:
     ax.axhline(0, color=style.MUTED, lw=0.8)
     ax.set_title("Change since the first day, by country")
     style.count_axis(ax, "people (+ more, - fewer)")
-    style.date_axis(ax, run.scenario.start, run.scenario.end, "date")
+    style.date_axis(ax, run.scenario.reported_start, run.scenario.end, "date")
     style.policy_lines(ax, run.events, label=False)
     final = change.iloc[-1].sort_values()
     return Plot("people_by_country", "People by country over time",
@@ -191,7 +191,7 @@ def people_by_status(run: RunData) -> Plot:
         style.count_axis(ax, "people" if ax in axes[:, 0] else "")
         pad = max((high - low) * 0.1, high * 0.01, 1)
         ax.set_ylim(max(low - pad, 0), high + pad)
-        style.date_axis(ax, run.scenario.start, run.scenario.end, "date" if ax in axes[1] else "")
+        style.date_axis(ax, run.scenario.reported_start, run.scenario.end, "date" if ax in axes[1] else "")
         style.policy_lines(ax, run.events, label=False)
     fig.suptitle("Venezuelans by status over time (each panel on its own scale)", x=0.01, ha="left",
                  fontweight="bold", fontsize=11)
@@ -245,7 +245,7 @@ def returns_home(run: RunData) -> Plot:
         low, high = ax.get_ylim()
         ax.set_ylim(low, high * 1.25)  # room for the numbers above the bars
     ax.set_title("Repatriation flights: seats and passengers")
-    style.date_axis(ax, run.scenario.start, run.scenario.end, "date")
+    style.date_axis(ax, run.scenario.reported_start, run.scenario.end, "date")
     style.policy_lines(ax, run.events, label=False)
     total = run.daily["returns_home"].sum()
     return Plot("returns_home", "Returns home and flights",
@@ -300,7 +300,7 @@ def counterfactual(run: RunData) -> Plot | None:
         else:
             style.count_axis(ax, "people per month" if first else "")
         _from_zero(ax, np.concatenate([policy[col], base[col]]))
-        style.date_axis(ax, run.scenario.start, run.scenario.end, "month" if ax in axes[1] else "")
+        style.date_axis(ax, run.scenario.reported_start, run.scenario.end, "month" if ax in axes[1] else "")
         style.policy_lines(ax, run.events, label=False)
     handles, names = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=2)

@@ -111,6 +111,11 @@ def figure_block(title: str, caption: str, png: Path, svg: Path) -> str:
             "</figcaption></figure>")
 
 
+def simulated_from(sc) -> str:
+    """`` (simulated from 2021-01-01)`` when the run reports only the last part of what it simulated."""
+    return f" (simulated from {sc.start.isoformat()})" if sc.reported_start != sc.start else ""
+
+
 def run_page(run: RunData, figures: list[tuple[str, str, Path, Path]], validation: str = "") -> str:
     """The whole page for one run; ``figures`` are (title, caption, png, svg); ``validation`` is the section
     comparing the run with observed figures (html_validation.section), empty when none lies in the run."""
@@ -124,7 +129,7 @@ def run_page(run: RunData, figures: list[tuple[str, str, Path, Path]], validatio
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(sc.name)} - migsim report</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(sc.name)}</h1>",
-        f'<p class="muted">{sc.start.isoformat()} to {sc.end.isoformat()} · network '
+        f'<p class="muted">{sc.reported_start.isoformat()} to {sc.end.isoformat()}{simulated_from(sc)} · network '
         f"{escape(run.network.name)} · migsim run report</p>",
         f'<p class="lead">{escape(sc.description.strip())}</p>' if sc.description.strip() else "",
         f"<nav>{nav}</nav>",

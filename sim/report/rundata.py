@@ -178,15 +178,21 @@ def lever_label(lv) -> str:
         return f"police operation vs {network_label(lv.network)}"
     if kind == "repatriation_flight":
         return f"flight {lv.origin} → {lv.destination} ({lv.seats:,}{NBSP}seats)"
+    if kind == "removal":
+        return (f"{lv.country} removals {lv.seats_per_month:,.0f}{NBSP}seats/month, then "
+                f"{lv.without_seat.replace('_', NBSP)} after {lv.max_wait_days}{NBSP}days")
+    if kind == "visa":
+        return f"{lv.country} visa required ({_share(lv.refusal_rate)} refused)" if lv.required \
+            else f"{lv.country} no visa"
     return kind.replace("_", " ")
 
 
 def policy_events(scenario: sc.Scenario) -> list[PolicyEvent]:
-    """Timeline entries dated after ``start``, in date order."""
+    """Timeline entries dated after the first reported day, in date order."""
     return [
         PolicyEvent(lv.date, lever_label(lv), getattr(lv, "end", None))
         for lv in scenario.policy.timeline
-        if lv.date > scenario.start
+        if lv.date > scenario.reported_start
     ]
 
 

@@ -74,7 +74,7 @@ def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour,
     """Probability that completing an arc ends in an interception that stops the journey for good.
 
     With ``perceived`` (float [country], from what happened to those who tried:
-    :func:`perceived_stop`), that; otherwise the policy's stated intensity, less those the US
+    :func:`sim.perception.perceived_stop`), that; otherwise the policy's stated intensity, less those the US
     releases at its border.
     """
     if perceived is not None:
@@ -83,27 +83,6 @@ def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour,
     us_border = net.arc_crossing == CROSSINGS.index("us_border")
     released = behaviour.asylum_release_share[state.asylum]
     return np.where(us_border, p * (1.0 - released), p).astype(np.float32)
-
-
-def perceived_stop(attempts: np.ndarray, stops: np.ndarray, stated: np.ndarray, prior_attempts: float) -> np.ndarray:
-    """Chance of being stopped for good at each country's controls, as those who tried found it.
-
-    The realised share ``stops / attempts`` (over a recent window), shrunk towards the policy's
-    stated intensity as if ``prior_attempts`` people had tried at that rate: with few attempts the
-    stated policy dominates, with many the outcome does.
-    """
-    a = np.asarray(attempts, np.float64)
-    return ((np.asarray(stops, np.float64) + prior_attempts * stated) / np.maximum(a + prior_attempts, 1e-9)
-            ).clip(0, 1).astype(np.float32)
-
-
-def stated_stop(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
-    """[country] the policy's stated chance of being stopped for good at that country's controls."""
-    p = state.border_intensity.astype(np.float64).copy()
-    if US in net.countries:
-        us = net.country_index(US)
-        p[us] *= 1.0 - behaviour.asylum_release_share[state.asylum]
-    return p
 
 
 def expected_log_income(income, legal_chance, irregular_share: float) -> np.ndarray:

@@ -223,26 +223,6 @@ class VectorModel(PolicyEvents, MigrationModel):
         if held.any():
             self._hold(agents[held], arc[held], country[held], response[held] == DETAIN, t)
 
-    def _deport(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
-        """Removed home by ``country``: a return home, with the rights of a citizen there."""
-        self.rec.add_by(self.rec.by_country, t, "deportations", country, size=len(self.net.countries))
-        self.count_control(t, country, stops=True)
-        self.rec.add(t, "returns_home", agents.size)
-        self.rec.add(t, "returns_home_deported", agents.size)
-        self._changed_country(agents, np.full(agents.size, self.home_country), t)
-        self._set_node(agents, self.home)
-        self.pop.been_abroad[agents] = False
-        self.pop.settled_since[agents] = t
-        self._set_status(agents, RETURNED)
-        self.pop.path[agents] = -1
-        self.pop.legal[agents] = PERMIT  # citizens at home
-
-    def _changed_country(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
-        """Count journeys ending in another country than the one they began in; the new one is home now."""
-        moved = country != self.pop.journey_from[agents]
-        self.rec.add_by(self.rec.by_country, t, "changed_country", country[moved], size=len(self.net.countries))
-        self.pop.journey_from[agents] = country
-
     def _settle(self, agents: np.ndarray, t: int, last_mode: np.ndarray | None = None, stuck=False) -> None:
         """End of a journey (or a stop on the way): settled there, with a chance of legal status.
 

@@ -1,4 +1,4 @@
-"""The vectorised engine's policy events: TPS ending, parole entries and repatriation flights.
+"""The vectorised engine's policy events: TPS ending, parole, repatriation flights, and removal with capacity.
 
 A mixin of :class:`sim.engine.VectorModel` (it uses that class's population and bookkeeping),
 kept apart so that the engine module reads as the daily round of travel and decisions.
@@ -114,6 +114,27 @@ class PolicyEvents:
         return eligible[homebound | (self.rng_sim.random(eligible.size) < p)]
 
     # --- removal with capacity (sim.removal) ----------------------------------------------------
+
+    def _deport(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
+        """Removed home by ``country``: a return home, with the rights of a citizen there."""
+        self.rec.add_by(self.rec.by_country, t, "deportations", country, size=len(self.net.countries))
+        self.count_control(t, country, stops=True)
+        self.rec.add(t, "returns_home", agents.size)
+        self.rec.add(t, "returns_home_deported", agents.size)
+        self._changed_country(agents, np.full(agents.size, self.home_country), t)
+        self._set_node(agents, self.home)
+        self.pop.been_abroad[agents] = False
+        self.pop.settled_since[agents] = t
+        self._set_status(agents, RETURNED)
+        self.pop.path[agents] = -1
+        self.pop.legal[agents] = PERMIT  # citizens at home
+
+    def _changed_country(self, agents: np.ndarray, country: np.ndarray, t: int) -> None:
+        """Count journeys ending in another country than the one they began in; the new one is home now."""
+        moved = country != self.pop.journey_from[agents]
+        self.rec.add_by(self.rec.by_country, t, "changed_country", country[moved], size=len(self.net.countries))
+        self.pop.journey_from[agents] = country
+
 
     def _hold(self, agents: np.ndarray, arc: np.ndarray, country: np.ndarray, fixed_term: np.ndarray,
               t: int) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 from . import behaviour as bh
 from .load import load_scenario, network_of
 from .outcomes import Recorder, arcs_table, daily_table, locations_table
+from .perception import perceived_stop, stated_stop
 from .policy import compile_timeline
 from .population import STATUSES
 from .removal import RemovalQueues
@@ -145,15 +146,15 @@ class MigrationModel(mesa.Model):
 
         Called when the epoch begins (every month at least): the chance of getting through that
         migrants weigh is the realised one over the last ``perceived_window_days``, shrunk towards
-        the stated policy (:func:`sim.behaviour.perceived_stop`); those who look later (the
+        the stated policy (:func:`sim.perception.perceived_stop`); those who look later (the
         perception lag) see the table of the epoch they remember.
         """
         b = self.scenario.behaviour
         first = max(0, t - b.perceived_window_days)
         state = self.timeline.states[epoch]
-        perceived = bh.perceived_stop(self.control_attempts[first:t].sum(axis=0),
+        perceived = perceived_stop(self.control_attempts[first:t].sum(axis=0),
                                       self.control_stops[first:t].sum(axis=0),
-                                      bh.stated_stop(self.net, state, b), b.perceived_prior_people / self.scenario.scale)
+                                      stated_stop(self.net, state, b), b.perceived_prior_people / self.scenario.scale)
         self.tables[epoch] = bh.route_table(self.net, state, b, perceived)
         return self.tables[epoch]
 

@@ -207,12 +207,17 @@ class Migrant(mesa.Agent):
         m, rec, t = self.model, self.model.rec, self.model.day
         m.count_by_country("deportations", country)
         m.count_control(t, [country], stops=True)
-        rec.add(t, "returns_home", 1)
         rec.add(t, "returns_home_deported", 1)
-        self.changed_country(m.home_country)
-        self.move_to(m.home)
-        self.been_abroad = False
         self.fixed_term = False
+        self.arrive_home(m.home)
+
+    def arrive_home(self, node: int) -> None:
+        """Back home at ``node`` (removed or on a repatriation flight): a return home, with a citizen's rights."""
+        m, t = self.model, self.model.day
+        m.rec.add(t, "returns_home", 1)
+        self.changed_country(m.home_country)
+        self.move_to(node)
+        self.been_abroad = False
         self.settled_since = t
         self.become("returned")
         self.path = -1

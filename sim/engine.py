@@ -46,8 +46,6 @@ class VectorModel(PolicyEvents, MigrationModel):
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
         self.cand_available = self.cand_path >= 0
-        self.cand_same_country = bh.same_country_candidates(self.net, self.cand_path)
-        self.cand_needs_passport = bh.path_needs_passport(self.net)[np.maximum(self.cand_path, 0), self.cand_pos]
         n = len(self.tables)
         shape = (n,) + self.cand_path.shape
         self.cand_route_utility = np.empty(shape, np.float32)

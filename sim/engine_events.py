@@ -85,18 +85,10 @@ class PolicyEvents:
             self.rec.add(t, "repatriation_flight_demand", wants.size + held.size)
             if board.size == 0:
                 continue
-            pop = self.pop
             self.waiting = self.waiting[~np.isin(self.waiting, board)]
-            self._changed_country(board, np.full(board.size, self.home_country), t)
-            self._set_node(board, flight.destination)
-            pop.been_abroad[board] = False
-            pop.settled_since[board] = t
-            self.rec.add(t, "returns_home", board.size)
             self.rec.add(t, "returns_home_flight", board.size)
             self.rec.add(t, "repatriation_flight_passengers", board.size)
-            pop.legal[board] = PERMIT
-            pop.path[board] = -1
-            self._set_status(board, RETURNED)
+            self._arrive_home(board, flight.destination, t)
 
     def _flight_volunteers(self, origin: int, t: int) -> np.ndarray:
         """Venezuelans at ``origin`` who would take a free seat home today."""
@@ -119,10 +111,14 @@ class PolicyEvents:
         """Removed home by ``country``: a return home, with the rights of a citizen there."""
         self.rec.add_by(self.rec.by_country, t, "deportations", country, size=len(self.net.countries))
         self.count_control(t, country, stops=True)
-        self.rec.add(t, "returns_home", agents.size)
         self.rec.add(t, "returns_home_deported", agents.size)
+        self._arrive_home(agents, self.home, t)
+
+    def _arrive_home(self, agents: np.ndarray, node: int, t: int) -> None:
+        """Back home at ``node`` (removed or on a repatriation flight): a return home, with a citizen's rights."""
+        self.rec.add(t, "returns_home", agents.size)
         self._changed_country(agents, np.full(agents.size, self.home_country), t)
-        self._set_node(agents, self.home)
+        self._set_node(agents, node)
         self.pop.been_abroad[agents] = False
         self.pop.settled_since[agents] = t
         self._set_status(agents, RETURNED)
@@ -134,7 +130,6 @@ class PolicyEvents:
         moved = country != self.pop.journey_from[agents]
         self.rec.add_by(self.rec.by_country, t, "changed_country", country[moved], size=len(self.net.countries))
         self.pop.journey_from[agents] = country
-
 
     def _hold(self, agents: np.ndarray, arc: np.ndarray, country: np.ndarray, fixed_term: np.ndarray,
               t: int) -> None:

@@ -37,8 +37,6 @@ class MesaModel(MigrationModel):
                  collect: bool = True):
         super().__init__(scenario, seed, scale, collect)
         self._tables_rebuilt()
-        self.cand_same_country = bh.same_country_candidates(self.net, self.cand_path)
-        self.cand_needs_passport = bh.path_needs_passport(self.net)[np.maximum(self.cand_path, 0), self.cand_pos]
         self.calendar: dict[int, list[Migrant]] = {}  # day -> migrants due (end of detention, news of TPS)
         self.back_on_the_road: dict[int, list[Migrant]] = {}  # day -> migrants ending work on the way
         self.movers: list[Migrant] = []  # on a segment
@@ -201,16 +199,9 @@ class MesaModel(MigrationModel):
             aboard = set(board)
             self.waiting = [m for m in self.waiting if m not in aboard]
             for migrant in board:
-                migrant.changed_country(self.home_country)
-                migrant.move_to(flight.destination)
-                migrant.been_abroad = False
-                migrant.settled_since = t
-                self.rec.add(t, "returns_home", 1)
                 self.rec.add(t, "returns_home_flight", 1)
                 self.rec.add(t, "repatriation_flight_passengers", 1)
-                migrant.legal_status = "permit"
-                migrant.path = -1
-                migrant.become("returned")
+                migrant.arrive_home(flight.destination)
 
     def flight_volunteers(self, origin: int, t: int) -> list[Migrant]:
         """Venezuelans at ``origin`` who would take a free seat home today."""

@@ -50,8 +50,13 @@ class MigrationModel(mesa.Model):
         self.day = 0
         self.dates = pd.date_range(simulated.start, sc.end, freq="D")
         self.timeline = compile_timeline(simulated, net)
-        self.tables = [bh.route_table(net, s, b) for s in self.timeline.states]
+        # Route tables per epoch: the first now; each later one when its epoch begins (perceive), from
+        # what happened at the borders. Until then an epoch holds the first table as a placeholder of
+        # the same shape: nobody reads an epoch before it begins (the perception lag looks back).
+        self.tables = [bh.route_table(net, self.timeline.states[0], b)] * len(self.timeline.states)
         self.cand_path, self.cand_pos = bh.candidates(net)
+        self.cand_same_country = bh.same_country_candidates(net, self.cand_path)  # moves within a country
+        self.cand_needs_passport = bh.path_needs_passport(net)[np.maximum(self.cand_path, 0), self.cand_pos]
         self.plan_index = bh.planned_candidates(net, self.cand_path, self.cand_pos)
         self.income_at = net.country_income[net.node_country]  # USD a month at each location
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
@@ -128,9 +133,8 @@ class MigrationModel(mesa.Model):
         self.scenario = scenario.model_copy(update={"seed": self.scenario.seed, "scale": self.scenario.scale})
         old = self.tables
         self.timeline = compile_timeline(self.scenario.spun_up(), self.net)
-        b = self.scenario.behaviour
-        self.tables = [old[e] if e <= self._current_epoch() else bh.route_table(self.net, s, b)
-                       for e, s in enumerate(self.timeline.states)]
+        now = self._current_epoch()
+        self.tables = [old[min(e, now)] for e in range(len(self.timeline.states))]  # later ones: placeholders
         self._tables_rebuilt()
 
     def _current_epoch(self) -> int:

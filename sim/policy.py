@@ -160,7 +160,7 @@ def compile_timeline(scenario: sc.Scenario, net: Network) -> Timeline:
     cuts = {0}
     cuts.update((lv.date - start).days for lv in state_levers)
     # a new epoch every month: what migrants perceive of the chance of getting through is updated then
-    cuts.update((d.date() - start).days for d in pd.date_range(start, periods=n_days, freq="D") if d.day == 1)
+    cuts.update(np.flatnonzero(pd.date_range(start, periods=n_days, freq="D").day == 1).tolist())
     for op in ops:
         cuts.add((op.date - start).days)
         cuts.add((op.end - start).days + 1)

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ScenarioError
+from ..rundir import write_atomic
 
 FINISHED = "calibration.json"  # written last: its presence marks a finished calibration
 
@@ -32,16 +31,8 @@ def evaluation_key(names, values, seed: int) -> str:
 
 
 def write_atomic_json(path: Path, data: dict) -> None:
-    """Write beside ``path`` under a dot-name, then rename into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, indent=1, default=str) + "\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """``data`` as JSON, written atomically (:func:`sim.rundir.write_atomic`)."""
+    write_atomic(path, json.dumps(data, indent=1, default=str) + "\n")
 
 
 class EvaluationStore:
@@ -50,7 +41,7 @@ class EvaluationStore:
     def __init__(self, out: Path, problem: dict):
         self.dir = Path(out) / "evaluations"
         self.dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.dir.glob(".*.tmp"):  # left by a calibration killed while writing
+        for stale in self.dir.glob(".*.partial"):  # left by a calibration killed while writing
             stale.unlink(missing_ok=True)
         record = self.dir / "problem.json"
         wanted = json.loads(json.dumps(problem, default=str))

@@ -45,3 +45,91 @@ def run_branched(make_model: Callable[[Scenario], object], policy: Scenario, cou
     other.adopt_timeline(counterfactual)
     other.run(progress)
     return model, other
+
+
+# --- state files: a run's whole state on a date, to be continued under another timeline -------------
+
+STATE_FORMAT = "migsim-state/1"
+_NOT_COMPARED = ("name", "description", "network")  # labels; the network is compared by its contents
+
+
+def state_day(scenario: Scenario, date: dt.date, key: str = "--save-state") -> int:
+    """Index of ``date`` in the simulated calendar (spin-up included): the state is taken before that day."""
+    from .errors import ScenarioError
+
+    first = scenario.spun_up().start
+    if not first <= date <= scenario.end:
+        raise ScenarioError(None, key, f"{date} is outside the simulated days ({first} to {scenario.end})")
+    return (date - first).days
+
+
+def identity(scenario: Scenario, date: dt.date) -> dict:
+    """What a state must share with the scenario that continues it: everything but the labels and the
+    timeline's entries from ``date`` on (those are what a branch may change)."""
+    import hashlib
+    from pathlib import Path
+
+    data = scenario.model_dump(mode="json")
+    for key in _NOT_COMPARED:
+        data.pop(key, None)
+    data["policy"] = [lv for lv in data["policy"]["timeline"] if dt.date.fromisoformat(lv["date"]) < date]
+    data["network_sha256"] = hashlib.sha256(Path(scenario.network).read_bytes()).hexdigest()
+    return data
+
+
+def state_bytes(model, engine: str, date: dt.date) -> bytes:
+    """The model's whole state before ``date``, with the scenario, seed and engine it came from."""
+    sc = model.scenario
+    return pickle.dumps({"format": STATE_FORMAT, "date": date.isoformat(), "day": model.day, "engine": engine,
+                         "scenario_name": sc.name, "seed": sc.seed, "scale": sc.scale,
+                         "identity": identity(sc, date),
+                         "model": pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)},
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_state(path) -> dict:
+    """A state file written by ``migsim run --save-state`` (only open state files you wrote: it is a pickle)."""
+    from .errors import ScenarioError
+
+    try:
+        with open(path, "rb") as handle:
+            state = pickle.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError(path, "--from-state", "missing") from None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+        raise ScenarioError(path, "--from-state", "not a state file written by `migsim run --save-state`") from None
+    if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+        raise ScenarioError(path, "--from-state", "not a state file written by `migsim run --save-state`")
+    return state
+
+
+def _differences(saved: dict, here: dict) -> list[str]:
+    out = []
+    for key in sorted(set(saved) | set(here)):
+        if saved.get(key) != here.get(key):
+            a, b = saved.get(key), here.get(key)
+            short = isinstance(a, (int, float, str)) and isinstance(b, (int, float, str))
+            label = "policy.timeline before the state's date" if key == "policy" else key
+            out.append(f"{label} ({a} in the state, {b} here)" if short else label)
+    return out
+
+
+def check_state(state: dict, scenario: Scenario, engine: str, path) -> None:
+    """Refuse, in one line, a state that does not come from this scenario (seed, scale and engine included)."""
+    from .errors import ScenarioError
+
+    date = dt.date.fromisoformat(state["date"])
+    differs = _differences(state["identity"], identity(scenario, date))
+    if state["engine"] != engine:
+        differs.insert(0, f"engine ({state['engine']} in the state, {engine} here)")
+    if differs:
+        raise ScenarioError(path, "--from-state", f"saved on {date} from scenario {state['scenario_name']!r} "
+                            f"(seed {state['seed']}, scale {state['scale']:g}); the scenario being run differs in: "
+                            + "; ".join(differs))
+
+
+def resume(state: dict, scenario: Scenario):
+    """The saved model, carrying on under ``scenario``'s timeline (checked by :func:`check_state`)."""
+    model = pickle.loads(state["model"])
+    model.adopt_timeline(scenario)
+    return model

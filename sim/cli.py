@@ -97,19 +97,25 @@ def run(
                                         help="Also run without the policy timeline and write the difference."),
     report: bool = typer.Option(True, "--report/--no-report", help="Write the plotted report."),
     force: bool = typer.Option(False, "--force", help="Replace an existing run directory."),
+    save_state: Optional[str] = typer.Option(None, "--save-state", metavar="YYYY-MM-DD",
+                                             help="Also write the run's whole state before this day (state-DATE.pkl)."),
+    from_state: Optional[Path] = typer.Option(None, "--from-state", metavar="FILE",
+                                              help="Carry on from a state file of this scenario (another timeline "
+                                              "may differ from its date on)."),
 ):
     """Run a scenario and write its run directory (tables, provenance, report)."""
     from .runner import run_scenario, save_run
 
     _check_engine(engine)
     sc = _load(scenario_file, seed, scale)
+    state, save_date = _state_options(sc, engine, save_state, from_state, counterfactual)
     out_dir = out_dir or Path("results") / scenario_file.stem
     if out_dir.exists() and not force:
         raise FileExistsError(f"{out_dir} exists; pass --force to replace it")
     label = f"{sc.name} and its counterfactual" if counterfactual else sc.name
     progress, tick = day_progress(sc.days + sc.spin_up_days, label)
     with progress:
-        result = run_scenario(sc, engine, tick, counterfactual=counterfactual)
+        result = run_scenario(sc, engine, tick, counterfactual=counterfactual, save_state=save_date, from_state=state)
     cf = result.counterfactual
     extra = None
     if report:
@@ -126,9 +132,40 @@ def run(
     spin_up = f" (+{meta['spin_up_days']} spin-up)" if meta.get("spin_up_days") else ""
     out.print(f"{meta['agents']:,} agents x {meta['days']} days{spin_up} in {meta['runtime_seconds']:.1f} s; "
               f"written to {out_dir}")
+    if result.state is not None:
+        from .runner import state_file
+
+        out.print(f"state before {save_date}: {out_dir / state_file(save_date)} (continue it with --from-state)",
+                  highlight=False, soft_wrap=True)
     if report:
         _print_checks(out_dir)
         out.print(f"report: {out_dir / 'report.html'}", highlight=False, soft_wrap=True)
+
+
+def _state_options(sc, engine: str, save_state: Optional[str], from_state: Optional[Path], counterfactual: bool):
+    """The state to carry on from (read and checked against the scenario) and the date to save one on."""
+    import datetime as dt
+
+    from .branch import check_state, read_state, state_day
+
+    if counterfactual and (save_state or from_state):
+        raise ScenarioError(None, "--counterfactual", "branches from its own state; it takes neither --save-state "
+                            "nor --from-state")
+    date = None
+    if save_state is not None:
+        try:
+            date = dt.date.fromisoformat(save_state)
+        except ValueError:
+            raise ScenarioError(None, "--save-state", f"expected a date YYYY-MM-DD, got {save_state!r}") from None
+        state_day(sc, date)
+    state = None
+    if from_state is not None:
+        state = read_state(from_state)
+        check_state(state, sc, engine, from_state)
+        if date is not None and date < dt.date.fromisoformat(state["date"]):
+            raise ScenarioError(None, "--save-state", f"{date} is before the state it carries on from "
+                                f"({state['date']}, {from_state})")
+    return state, date
 
 
 def _print_checks(run_dir: Path) -> None:

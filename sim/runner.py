@@ -1,6 +1,7 @@
 """Run a scenario on an engine and collect its outcome tables and provenance."""
 from __future__ import annotations
 
+import datetime as dt
 import platform
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ class RunResult:
     meta: dict = field(default_factory=dict)
     network_file: bytes = b""  # the network YAML as the run read it
     counterfactual: "RunResult | None" = None  # the same run without the policy timeline, when asked for
+    state: bytes | None = None  # the whole state on a date (sim.branch.state_bytes), when asked for
+    state_date: "dt.date | None" = None
 
     @property
     def daily(self) -> pd.DataFrame:
@@ -60,23 +63,37 @@ class RunResult:
 
 
 def run_scenario(scenario: Scenario, engine: str = "vector",
-                 progress: Callable[[int], None] | None = None, counterfactual: bool = False) -> RunResult:
+                 progress: Callable[[int], None] | None = None, counterfactual: bool = False,
+                 save_state: dt.date | None = None, from_state: dict | None = None) -> RunResult:
     """Run to the end and return the tables in people, with the run's provenance.
 
     ``counterfactual``: also run the scenario without its policy timeline after the first reported
     day, branched from this run's own state on the first date the two differ (:mod:`sim.branch`);
-    it is ``result.counterfactual``.
+    it is ``result.counterfactual``. ``save_state``: keep the whole state before that date as
+    ``result.state``; ``from_state``: carry on from such a state (read and checked by sim.branch).
     """
     network_file = Path(scenario.network).read_bytes()  # before the run: the file the model reads
     began = time.perf_counter()
+    state = None
     if counterfactual:
         from .branch import run_branched
 
         model, other = run_branched(lambda s: make_model(s, engine), scenario, without_timeline(scenario), progress)
     else:
-        model, other = make_model(scenario, engine), None
+        from .branch import resume, state_bytes, state_day
+
+        model = resume(from_state, scenario) if from_state is not None else make_model(scenario, engine)
+        other = None
+        if save_state is not None:
+            day = state_day(scenario, save_state)
+            while model.day < day:
+                model.step()
+                if progress is not None:
+                    progress(model.day)
+            state = state_bytes(model, engine, save_state)
         model.run(progress)
     result = _result(model, scenario, engine, time.perf_counter() - began, network_file)
+    result.state, result.state_date = state, save_state if state is not None else None
     if other is not None:
         result.counterfactual = _result(other, other.scenario, engine, result.meta["runtime_seconds"], network_file)
     return result
@@ -145,9 +162,16 @@ def save_run(result: RunResult, out: str | Path, force: bool = False,
             with writing(tmp / "difference.csv"):
                 difference(result.yearly, counterfactual.yearly).to_csv(
                     tmp / "difference.csv", index=False, float_format="%.6g")
+        if result.state is not None:
+            write_bytes(tmp / state_file(result.state_date), result.state)
         if extra is not None:
             extra(tmp, result)
     return Path(out)
+
+
+def state_file(date: dt.date) -> str:
+    """Name of the state file ``--save-state DATE`` writes into the run directory."""
+    return f"state-{date.isoformat()}.pkl"
 
 
 def run_counterfactual(scenario: Scenario, engine: str = "vector", progress=None) -> RunResult:

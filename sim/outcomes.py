@@ -1,18 +1,21 @@
-"""Outcome counters filled by an engine day by day, and the tables made from them (in people).
+"""The outcome registry, the counters an engine fills day by day, and the tables made from them (in people).
 
 Flows (encounters, deaths, ...) are summed over a year; stocks (``status_*``) are read at the
 year's last day. Breakdowns (by segment, criminal network, country) are columns named
-``<outcome>__<name>``.
+``<outcome>__<name>``. :func:`daily_columns` is the one list of what a run on a network writes:
+the daily table is built from it, and sweeps and calibrations check the outcomes they name against
+it (:func:`outcome_problem`), so that nothing passes a check and then fails in every run.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
 import numpy as np
 import pandas as pd
 
-from .network import Network
+from .network import CROSSINGS, MODES, Network
 from .population import STATUSES
 
 FLOWS = (
@@ -50,9 +53,19 @@ FLOWS = (
     "smuggling_revenue_usd",
     "arrests_police_operation",  # as given by the operations on the timeline
 )
-BY_SEGMENT = ("deaths", "children_abandoned")
-BY_NETWORK = ("smuggling_revenue_usd",)
-BY_COUNTRY = ("detentions", "deportations", "changed_country")
+# Flows also broken down, and by what: a segment (only those with a hazard: elsewhere nobody dies),
+# a criminal network, a country. In the order the daily table writes them.
+BREAKDOWNS = {
+    "deaths": "segment",
+    "children_abandoned": "segment",
+    "smuggling_revenue_usd": "network",
+    "detentions": "country",
+    "deportations": "country",
+    "changed_country": "country",
+}
+BY_SEGMENT = tuple(n for n, by in BREAKDOWNS.items() if by == "segment")
+BY_NETWORK = tuple(n for n, by in BREAKDOWNS.items() if by == "network")
+BY_COUNTRY = tuple(n for n, by in BREAKDOWNS.items() if by == "country")
 
 
 def slug(name: str) -> str:
@@ -85,28 +98,84 @@ class Recorder:
             self.flow[name][day] += counts.sum()
 
 
+def breakdown_parts(net: Network) -> dict[str, list[tuple[int, str]]]:
+    """For each broken-down flow, the (index, column suffix) pairs a run on ``net`` writes."""
+    hazard = np.bincount(net.arc_segment, weights=net.arc_death_hazard + net.arc_abandon_hazard,
+                         minlength=len(net.segment_names))
+    parts = {
+        "segment": [(int(k), slug(net.segment_names[k])) for k in np.flatnonzero(hazard > 0)],
+        "network": [(k, slug(n)) for k, n in enumerate(net.criminal_networks)],
+        "country": [(k, c.lower()) for k, c in enumerate(net.countries)],
+    }
+    return {name: parts[by] for name, by in BREAKDOWNS.items()}
+
+
+def daily_columns(net: Network) -> list[str]:
+    """Every outcome column of a run's daily (and yearly) table on ``net``, in the order written."""
+    return [*FLOWS, *(f"status_{s}" for s in STATUSES),
+            *(f"{name}__{suffix}" for name, parts in breakdown_parts(net).items() for _, suffix in parts)]
+
+
 def daily_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:
     """One row per day, all in people (agents x scale) or USD."""
-    net = rec.net
+    tables = {**rec.by_segment, **rec.by_network, **rec.by_country}
     cols: dict[str, np.ndarray] = {"date": dates}
     for name in FLOWS:
         cols[name] = rec.flow[name] * (1.0 if name == "arrests_police_operation" else scale)  # arrests: as given
     for i, s in enumerate(STATUSES):
         cols[f"status_{s}"] = rec.status[:, i] * scale
-    hazardous = np.flatnonzero(
-        np.bincount(net.arc_segment, weights=net.arc_death_hazard + net.arc_abandon_hazard,
-                    minlength=len(net.segment_names)) > 0
-    )
-    for name in BY_SEGMENT:
-        for k in hazardous:
-            cols[f"{name}__{slug(net.segment_names[k])}"] = rec.by_segment[name][:, k] * scale
-    for name in BY_NETWORK:
-        for k, n in enumerate(net.criminal_networks):
-            cols[f"{name}__{slug(n)}"] = rec.by_network[name][:, k] * scale
-    for name in BY_COUNTRY:
-        for k, c in enumerate(net.countries):
-            cols[f"{name}__{c.lower()}"] = rec.by_country[name][:, k] * scale
+    for name, parts in breakdown_parts(rec.net).items():
+        for k, suffix in parts:
+            cols[f"{name}__{suffix}"] = tables[name][:, k] * scale
     return pd.DataFrame(cols)
+
+
+# --- outcomes computed from the daily table (what reported figures are compared with) -------------
+
+DARIEN_TOTALS = {"deaths_darien": "deaths", "children_abandoned_darien": "children_abandoned"}
+
+
+def darien_segments(net: Network) -> list[str]:
+    """Segments that make up the Darién crossing: those marked ``crossing: darien`` or travelled on foot in jungle."""
+    seg_crossing = np.zeros(len(net.segment_names), dtype=int)
+    seg_mode = np.zeros(len(net.segment_names), dtype=int)
+    seg_crossing[net.arc_segment] = net.arc_crossing
+    seg_mode[net.arc_segment] = net.arc_mode
+    keep = (seg_crossing == CROSSINGS.index("darien")) | (seg_mode == MODES.index("jungle"))
+    return [net.segment_names[k] for k in np.flatnonzero(keep)]
+
+
+def outcome_series(daily: pd.DataFrame, outcome: str, net: Network) -> pd.Series:
+    """The daily series (people) an outcome names: a column of the daily table or a Darién total."""
+    if outcome in DARIEN_TOTALS:
+        cols = [f"{DARIEN_TOTALS[outcome]}__{slug(s)}" for s in darien_segments(net)]
+        present = [c for c in cols if c in daily.columns]  # segments with no hazard have no column
+        return daily[present].sum(axis=1) if present else pd.Series(0.0, index=daily.index)
+    if outcome in daily.columns:
+        return daily[outcome]
+    raise KeyError(f"the model produces no outcome {outcome!r}")
+
+
+def outcome_problem(name: str, net: Network, derived: bool = False) -> str | None:
+    """Why a run on ``net`` cannot produce outcome ``name`` (one line naming the valid choices), or None.
+
+    ``derived``: the Darién totals count too (calibration targets; a sweep keeps table columns only).
+    """
+    columns = daily_columns(net)
+    if name in columns or (derived and name in DARIEN_TOTALS):
+        return None
+    parts = breakdown_parts(net)
+    head, _, tail = name.partition("__")
+    if tail and head in parts:
+        by = BREAKDOWNS[head]
+        valid = ", ".join(suffix for _, suffix in parts[head]) or "none on this network"
+        extra = " with a death or abandonment hazard" if by == "segment" else ""
+        return f"unknown outcome {name!r}: {head}__ is written for the {by}s{extra}: {valid}"
+    close = difflib.get_close_matches(name, [*columns, *(DARIEN_TOTALS if derived else ())], n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    groups = ", ".join(f"{n}__<{by}>" for n, by in BREAKDOWNS.items())
+    flows = ", ".join([*FLOWS, *(DARIEN_TOTALS if derived else ())])
+    return f"unknown outcome {name!r}{hint}; valid: {flows}, status_<{'|'.join(STATUSES)}>, {groups}"
 
 
 def locations_table(rec: Recorder, dates: pd.DatetimeIndex, scale: float) -> pd.DataFrame:

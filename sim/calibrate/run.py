@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
-from ..load import load_scenario
+from ..load import load_scenario, network_of
+from ..network import Network
+from ..outcomes import outcome_problem
 from ..rundir import write_atomic
 from ..scenario import Scenario
 from .config import CalibrationConfig, load_config
@@ -57,7 +59,8 @@ class Prepared:
                        tuple(self.rows.to_dict("records")))
 
 
-def _targets(cfg: CalibrationConfig, path: Path) -> list[Target]:
+def _targets(cfg: CalibrationConfig, path: Path, net: Network) -> list[Target]:
+    """The fitted targets, each a reported figure of an outcome a run on ``net`` produces."""
     if not cfg.targets:
         return []
     targets = load_targets(cfg.path("targets", path))
@@ -67,6 +70,9 @@ def _targets(cfg: CalibrationConfig, path: Path) -> list[Target]:
             raise ScenarioError(path, f"fit[{i}]", f"no target {tid!r} in {cfg.targets}")
         if targets[tid].role != "fit":
             raise ScenarioError(path, f"fit[{i}]", f"target {tid!r} has role {targets[tid].role!r}, not 'fit'")
+        problem = outcome_problem(targets[tid].outcome, net, derived=True)
+        if problem:
+            raise ScenarioError(path, f"fit[{i}]", f"target {tid!r}: {problem}")
         fitted.append(targets[tid])
     return fitted
 
@@ -79,7 +85,7 @@ def prepare_all(path: Path) -> Prepared:
     trial = {k: p.low for k, p in cfg.parameters.items()} | dict(cfg.fixed)
     check_paths(scenario, {k: trial[k] for k in cfg.parameters}, path, "parameters")
     check_paths(scenario, dict(cfg.fixed), path, "fixed")
-    targets = _targets(cfg, path)
+    targets = _targets(cfg, path, network_of(scenario))
     rows, skipped = fitted_rows(cfg, path, scenario)
     ids = [t.id for t in targets] + list(rows["id"] if len(rows) else [])
     clash = sorted({i for i in ids if ids.count(i) > 1})

@@ -3,8 +3,8 @@
 Every target has a *role*: ``fit`` (a run outcome the 2024 calibration is fitted to),
 ``validation`` (a run outcome of another scenario, checked but not fitted), ``input`` (a number
 the scenario itself supplies, so agreement is an input check, not evidence of fit) or
-``network`` (a property of the network file). The mapping from a target's ``outcome`` name
-to model output lives here and nowhere else.
+``network`` (a property of the network file). A run outcome is looked up in the outcome
+registry (:mod:`sim.outcomes`), the Darién totals included.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..network import CROSSINGS, MODES, Network
-from ..outcomes import slug
+from ..network import MODES, Network
+from ..outcomes import darien_segments, outcome_series  # noqa: F401 (the registry's, re-exported)
 from ..scenario import Scenario
 from ..yamlio import read_validated
 
@@ -74,33 +74,6 @@ def load_targets(path: str | Path) -> dict[str, Target]:
 
 
 # --- outcome mapping ------------------------------------------------------------------------------
-
-
-def darien_segments(net: Network) -> list[str]:
-    """Segments that make up the Darién crossing: those marked ``crossing: darien`` or travelled on foot in jungle."""
-    seg_crossing = np.zeros(len(net.segment_names), dtype=int)
-    seg_mode = np.zeros(len(net.segment_names), dtype=int)
-    seg_crossing[net.arc_segment] = net.arc_crossing
-    seg_mode[net.arc_segment] = net.arc_mode
-    keep = (seg_crossing == CROSSINGS.index("darien")) | (seg_mode == MODES.index("jungle"))
-    return [net.segment_names[k] for k in np.flatnonzero(keep)]
-
-
-def _by_segment(daily: pd.DataFrame, outcome: str, segments: list[str]) -> pd.Series:
-    cols = [f"{outcome}__{slug(s)}" for s in segments]
-    present = [c for c in cols if c in daily.columns]  # segments with no hazard have no column
-    return daily[present].sum(axis=1) if present else pd.Series(0.0, index=daily.index)
-
-
-def outcome_series(daily: pd.DataFrame, outcome: str, net: Network) -> pd.Series:
-    """The daily series (people) a target's ``outcome`` names, from a run's daily table."""
-    if outcome == "deaths_darien":
-        return _by_segment(daily, "deaths", darien_segments(net))
-    if outcome == "children_abandoned_darien":
-        return _by_segment(daily, "children_abandoned", darien_segments(net))
-    if outcome in daily.columns:
-        return daily[outcome]
-    raise KeyError(f"the model produces no outcome {outcome!r}")
 
 
 def simulated(daily: pd.DataFrame, target: Target, net: Network) -> float:

@@ -85,10 +85,26 @@ def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour,
     return np.where(us_border, p * (1.0 - released), p).astype(np.float32)
 
 
-def expected_log_income(income, legal_chance, irregular_share: float) -> np.ndarray:
+def country_log_income(net: Network, behaviour: Behaviour) -> np.ndarray:
+    """[country] log income plus each country's appeal, carried as the income that would be worth as much.
+
+    ``behaviour.country_appeal`` is in utility units; dividing it by the income weight lets it ride on
+    the log income that staying, every destination and the seat home already weigh, so it enters all
+    of them alike without a term of its own.
+    """
+    log_income = np.log(net.country_income)
+    if not behaviour.country_appeal:
+        return log_income
+    appeal = np.zeros(len(net.countries), np.float64)
+    for code, value in behaviour.country_appeal.items():
+        appeal[net.country_index(code)] = value / behaviour.weights.income
+    return log_income + appeal
+
+
+def expected_log_income(log_income, legal_chance, irregular_share: float) -> np.ndarray:
     """Log of what one expects to earn at a destination: full income with status, a share of it without."""
     chance = np.asarray(legal_chance, np.float64)
-    return (np.log(income) + np.log(chance + (1.0 - chance) * irregular_share)).astype(np.float32)
+    return (np.asarray(log_income, np.float64) + np.log(chance + (1.0 - chance) * irregular_share)).astype(np.float32)
 
 
 def here_log_income(log_income_here, earns_full, irregular_share: float) -> np.ndarray:
@@ -141,7 +157,7 @@ def route_table(net: Network, state: PolicyState, behaviour: Behaviour,
         death_risk=(-np.expm1(_suffix_sum(log_survive, net.path_arcs))).astype(np.float32),
         interception=(-np.expm1(_suffix_sum(log_pass, net.path_arcs))).astype(np.float32),
         days=_suffix_sum(days, net.path_arcs).astype(np.float32),
-        dest_log_income=expected_log_income(net.country_income[dest_country], legal[dest_country],
+        dest_log_income=expected_log_income(country_log_income(net, behaviour)[dest_country], legal[dest_country],
                                             behaviour.irregular_income_share),
         dest_legal_chance=legal[dest_country],
         country_legal_chance=legal,

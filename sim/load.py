@@ -90,6 +90,11 @@ def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> 
     _known(file, "home", scenario.home, net.nodes, "location")
     for i, g in enumerate(scenario.population):
         _known(file, f"population[{i}].location", g.location, net.nodes, "location")
+    for country in scenario.behaviour.country_appeal:
+        _known(file, f"behaviour.country_appeal.{country}", country, net.countries, "country")
+    if scenario.behaviour.country_appeal and scenario.behaviour.weights.income <= 0:
+        raise ScenarioError(file, "behaviour.country_appeal",
+                            "needs behaviour.weights.income > 0 (appeal is carried as an income equivalent)")
     previous = scenario.start
     for i, lv in enumerate(scenario.policy.timeline):
         key = f"policy.timeline[{i}]"

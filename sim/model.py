@@ -62,7 +62,7 @@ class MigrationModel(mesa.Model):
         self.arc_days = bh.arc_days(net, b.speed_km_per_day)
         self.arc_international = net.node_country[net.arc_from] != net.node_country[net.arc_to]
         self.arc_death_hazard, self.arc_abandon_hazard = bh.arc_hazards(net, b)
-        self.log_income_at = np.log(net.country_income[net.node_country]).astype(np.float32)
+        self.log_income_at = bh.country_log_income(net, b)[net.node_country].astype(np.float32)  # with appeal
         self.home = net.node_index(sc.home)
         self.home_country = int(net.node_country[self.home])
         self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]

@@ -108,6 +108,11 @@ class Behaviour(Strict):
     # country, from each date on (piecewise constant; before the first date, the first value).
     # Keys are ISO dates as text, so that a calibration or sweep can address `behaviour.push.2022-01-01`.
     push: dict[str, float] = {}
+    # What living in a country is worth beyond its income and the chance of legal status, in utility
+    # units (countries not listed: 0; the home country is the reference): family and friends already
+    # there, language, reception programmes, the hardship of waiting in transit. It enters staying there
+    # and every route that ends there alike; fitted to the host countries' stocks.
+    country_appeal: dict[str, float] = {}
     # What migrants weigh as the chance of getting through a country's controls: the realised share
     # of those who tried in the last `perceived_window_days` and were stopped for good (pushed back,
     # removed, expelled), mixed with the policy's stated intensity as if `perceived_prior_people`

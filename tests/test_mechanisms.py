@@ -135,3 +135,28 @@ def test_without_a_passport_nobody_flies_abroad():
 
     assert international_flights(1.0) > 100
     assert international_flights(0.0) == 0
+
+
+def test_a_country_s_appeal_draws_people_to_it_and_holds_them_there():
+    """Appeal enters every route ending in a country and staying there alike: more go, fewer leave."""
+    leavers = [{"location": "Caracas", "people": 3000, "legal_status": "permit", "savings": {"median_usd": 800}}]
+
+    def into_brazil(appeal):
+        out = 0
+        for model, _ in runs(scenario(leavers, [], country_appeal={"BRA": appeal})):
+            brazil = model.net.node_country == model.net.country_index("BRA")
+            out += int(np.isin(model.pop.node, np.flatnonzero(brazil)).sum())
+        return out
+
+    assert into_brazil(0.0) > 30
+    assert into_brazil(1.5) > 2 * into_brazil(0.0)
+    assert into_brazil(-1.5) < 0.5 * into_brazil(0.0)
+
+
+def test_an_unknown_country_s_appeal_is_refused_with_its_key():
+    import pytest
+
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=r"behaviour.country_appeal.BRZ: unknown country 'BRZ'; known: ARG, BRA"):
+        scenario(NORTH, [], country_appeal={"BRZ": 1.0})

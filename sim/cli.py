@@ -102,12 +102,30 @@ def run(
     from_state: Optional[Path] = typer.Option(None, "--from-state", metavar="FILE",
                                               help="Carry on from a state file of this scenario (another timeline "
                                               "may differ from its date on)."),
+    ensemble: Optional[int] = typer.Option(None, "--ensemble", metavar="N",
+                                           help="Run N members over seeds (resumable) and summarise them "
+                                           "[default out: results/<file name>_ensemble]."),
+    posterior: Optional[Path] = typer.Option(None, "--posterior", metavar="FILE",
+                                             help="With --ensemble: members draw parameters from a calibration's "
+                                             "abc.csv or posterior.csv."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="With --ensemble: local worker processes "
+                                          "[default: all cores]."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --ensemble: a Dask scheduler address."),
 ):
-    """Run a scenario and write its run directory (tables, provenance, report)."""
+    """Run a scenario and write its run directory (tables, provenance, report); or an ensemble of it."""
     from .runner import run_scenario, save_run
 
     _check_engine(engine)
     sc = _load(scenario_file, seed, scale)
+    if ensemble is not None or posterior or workers or scheduler:
+        from .ensemble.cli_view import run_ensemble_command
+
+        if save_state or from_state:
+            raise ScenarioError(None, "--ensemble", "takes neither --save-state nor --from-state")
+        out_dir = out_dir or Path("results") / f"{scenario_file.stem}_ensemble"
+        run_ensemble_command(sc, ensemble, out_dir, engine, counterfactual, posterior, workers, scheduler, force,
+                             report, console, out)
+        return
     state, save_date = _state_options(sc, engine, save_state, from_state, counterfactual)
     out_dir = out_dir or Path("results") / scenario_file.stem
     if out_dir.exists() and not force:

@@ -57,7 +57,20 @@ def write_run_report(directory: Path, period: str | None = None) -> list[Path]:
     return written
 
 
-REPORTERS: list[Reporter] = [Reporter("run", is_run_directory, write_run_report)]
+def _ensemble(directory: Path) -> bool:
+    from .fan_page import is_ensemble_directory
+
+    return is_ensemble_directory(directory)
+
+
+def _write_ensemble(directory: Path, period: str | None = None) -> list[Path]:
+    from .fan_page import write_ensemble_report
+
+    return write_ensemble_report(directory, period)
+
+
+REPORTERS: list[Reporter] = [Reporter("run", is_run_directory, write_run_report),
+                             Reporter("ensemble", _ensemble, _write_ensemble)]
 
 
 def write_report(directory: str | Path, period: str | None = None) -> list[Path]:
@@ -70,4 +83,4 @@ def write_report(directory: str | Path, period: str | None = None) -> list[Path]
             return reporter.write(directory, period=period)
     kinds = ", ".join(r.kind for r in REPORTERS)
     raise ScenarioError(directory, None, f"nothing to report: not a results directory of a known kind ({kinds}); "
-                        "a run directory holds run.json and daily.parquet")
+                        "a run directory holds run.json and daily.parquet, an ensemble directory ensemble.json")

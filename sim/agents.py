@@ -286,6 +286,7 @@ class Migrant(mesa.Agent):
             death_risk=row(table["death_risk"][epoch, p, q]),
             interception=row(table["interception"][epoch, p, q]),
             days=row(table["days"][epoch, p, q]),
+            refusal=row(table["refusal"][epoch, p, q]),
             available=row((paths >= 0) & (self.passport | ~m.cand_needs_passport[self.node])),
             here_log_income=bh.here_log_income([m.log_income_at[self.node]], [self.earns_full],
                                                b.irregular_income_share),

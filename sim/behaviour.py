@@ -24,7 +24,8 @@ class RouteTable:
     money_cost: np.ndarray  # float32 [path, pos]: travel + fees + visa bonds to the end (USD)
     refusal: np.ndarray  # float32 [path, pos]: chance a visa the rest of the route needs is refused
     death_risk: np.ndarray  # float32 [path, pos]: probability of dying on the way
-    interception: np.ndarray  # float32 [path, pos]: probability of being stopped on the way
+    interception: np.ndarray  # float32 [path, pos]: probability of being stopped on the way (or refused a
+    # visa, unless the weights give visa refusal a weight of its own)
     days: np.ndarray  # float32 [path, pos]: days of travel to the end
     dest_log_income: np.ndarray  # float32 [path]
     dest_legal_chance: np.ndarray  # float32 [path]
@@ -146,7 +147,9 @@ def route_table(net: Network, state: PolicyState, behaviour: Behaviour,
     """Remaining-journey attributes of every (path, position) under ``state`` (and the perceived stops)."""
     days = arc_days(net, behaviour.speed_km_per_day).astype(np.float64)
     log_survive = days * np.log1p(-arc_hazards(net, behaviour)[0].astype(np.float64))
-    stop = 1.0 - (1.0 - arc_stop_probability(net, state, behaviour, perceived)) * (1.0 - arc_visa_refusal(net, state))
+    stop = arc_stop_probability(net, state, behaviour, perceived)
+    if behaviour.weights.visa_refusal is None:  # visas weigh as border controls do: one chance of getting through
+        stop = 1.0 - (1.0 - stop) * (1.0 - arc_visa_refusal(net, state))
     log_pass = np.log1p(-np.minimum(stop, 0.999999))
     legal = country_legal_chance(net, state, behaviour)
     last = net.path_nodes[np.arange(net.n_paths), net.path_length - 1]
@@ -256,6 +259,7 @@ def route_utility(
     interception: np.ndarray,
     days: np.ndarray,
     same_country: np.ndarray | None = None,
+    refusal: np.ndarray | None = None,
 ) -> np.ndarray:
     """The part of a route's utility that is the same for everyone who weighs it.
 
@@ -265,17 +269,22 @@ def route_utility(
     Interception (and visa refusal) enters as the log of the chance of getting through: with
     weight 1 a route's choice weight is proportional to that chance, so a route nine in ten are
     stopped on weighs a tenth of an open one, however attractive; a linear penalty could not do that.
+    With ``w.visa_refusal`` set, the chance of being granted the route's visas (``refusal``, the table's)
+    has that weight of its own: applying at a consulate is not the same gamble as a border.
     """
     if same_country is not None:
         dest_log_income = np.where(same_country, 0.0, dest_log_income)
         dest_legal = np.where(same_country, 0.0, dest_legal)
-    return (
+    u = (
         w.income * dest_log_income
         + w.legal_status * dest_legal
         - w.death_risk * death_risk
         + w.interception * np.log1p(-np.minimum(interception, 0.999999))
         - w.duration * days
-    ).astype(np.float32)
+    )
+    if w.visa_refusal is not None and refusal is not None:
+        u = u + w.visa_refusal * np.log1p(-np.minimum(refusal, 0.999999))
+    return u.astype(np.float32)
 
 
 def here_value(w: Weights, here_log_income, here_legal, push=None) -> np.ndarray:
@@ -343,6 +352,7 @@ def utilities(
     death_risk: np.ndarray,  # [n, K]
     interception: np.ndarray,  # [n, K]
     days: np.ndarray,  # [n, K]
+    refusal: np.ndarray | None = None,  # [n, K]: chance a visa the route needs is refused
     available: np.ndarray,  # bool [n, K]
     here_log_income: np.ndarray,  # [n]
     here_legal: np.ndarray,  # [n]
@@ -360,7 +370,7 @@ def utilities(
     """
     route_part = route_utility(w, dest_log_income=dest_log_income, dest_legal=dest_legal,
                                death_risk=death_risk, interception=interception, days=days,
-                               same_country=same_country)
+                               same_country=same_country, refusal=refusal)
     return personal_utility(w, route_part, money_cost=money_cost, death_risk=death_risk, available=available,
                             here_log_income=here_log_income, here_legal=here_legal, savings=savings,
                             with_children=with_children, settled=settled, planned=planned, push=push,

@@ -64,7 +64,8 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.cand_route_utility[e] = bh.route_utility(
             self.scenario.behaviour.weights, dest_log_income=tb.dest_log_income[cp],
             dest_legal=tb.dest_legal_chance[cp], death_risk=tb.death_risk[cp, cq],
-            interception=tb.interception[cp, cq], days=tb.days[cp, cq], same_country=self.cand_same_country)
+            interception=tb.interception[cp, cq], days=tb.days[cp, cq], same_country=self.cand_same_country,
+            refusal=tb.refusal[cp, cq])
         self.cand_cost[e] = tb.money_cost[cp, cq]
         self.cand_death[e] = tb.death_risk[cp, cq]
         self.legal_chance_at[e] = tb.country_legal_chance[self.net.node_country]

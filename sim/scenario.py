@@ -50,7 +50,9 @@ class Weights(Strict):
     legal_status: float = 1.5  # per unit chance of legal status there minus here
     cost: float = 1.0  # per unit of (money cost of the route / savings)
     death_risk: float = 40.0  # per unit probability of dying on the route
-    interception: float = 1.0  # per log-point of the chance of getting through (visas, border controls)
+    interception: float = 1.0  # per log-point of the chance of getting through border controls (and visas, unless:)
+    # per log-point of the chance of being granted the visas a route needs; unset, visas weigh as `interception`
+    visa_refusal: float | None = None
     duration: float = 0.01  # per day of travel
     move: float = -4.0  # constant of leaving a settled life (inertia); not applied in transit
     plan: float = 2.0  # bonus of carrying on along one's current route, for travellers at a stop

@@ -160,3 +160,36 @@ def test_an_unknown_country_s_appeal_is_refused_with_its_key():
 
     with pytest.raises(ScenarioError, match=r"behaviour.country_appeal.BRZ: unknown country 'BRZ'; known: ARG, BRA"):
         scenario(NORTH, [], country_appeal={"BRZ": 1.0})
+
+
+def test_a_weight_on_visa_refusal_of_its_own_deters_applications():
+    """With visa refusal weighed apart and heavily, fewer apply for a visa they will likely be refused."""
+    flyers = [{"location": "Caracas", "people": 3000, "legal_status": "permit", "savings": {"median_usd": 3000}}]
+    visa = [{"date": "2025-01-01", "lever": "visa", "country": "MEX", "required": True, "refusal_rate": 0.9}]
+    as_borders = total(scenario(flyers, visa), "visa_refusals")
+    weighed_apart = total(scenario(flyers, visa, weights={**WEIGHTS, "interception": 1.0, "visa_refusal": 3.0}),
+                          "visa_refusals")
+    assert as_borders > 50
+    assert weighed_apart < 0.5 * as_borders
+
+
+def test_visa_refusal_weighed_like_interception_gives_the_same_choice():
+    """Weighing visas apart with the interception's own weight is the same model (up to rounding)."""
+    import sim.behaviour as bh
+    from sim.load import network_of
+    from sim.policy import compile_timeline
+
+    sc = scenario(NORTH, [{"date": "2025-01-01", "lever": "visa", "country": "MEX", "required": True,
+                           "refusal_rate": 0.7}])
+    net = network_of(sc)
+    state = compile_timeline(sc, net).states[-1]
+    tied = sc.behaviour.model_copy(update={"weights": sc.behaviour.weights.model_copy(update={"visa_refusal": 1.0})})
+    together, apart = bh.route_table(net, state, sc.behaviour), bh.route_table(net, state, tied)
+
+    def utility(table, behaviour):
+        return bh.route_utility(behaviour.weights, dest_log_income=table.dest_log_income[:, None],
+                                dest_legal=table.dest_legal_chance[:, None], death_risk=table.death_risk,
+                                interception=table.interception, days=table.days, refusal=table.refusal)
+
+    assert together.refusal.max() > 0.5  # some routes need the visa
+    np.testing.assert_allclose(utility(together, sc.behaviour), utility(apart, tied), atol=2e-4)

@@ -58,7 +58,7 @@ def check_paths(scenario: Scenario, paths: Mapping[str, float] | list[str], file
                 key: str = "parameters") -> None:
     """Every dotted path names a number in the scenario (the full scenario, defaults filled in).
 
-    ``paths`` may map each path to a trial value: a new mapping entry is then set to it and the
+    ``paths`` may map each path to a trial value: a new mapping entry (or an optional number left unset) is then set to it and the
     scenario validated, so an entry the model refuses is reported here rather than mid-calibration.
     """
     data = scenario.model_dump(mode="python")
@@ -78,6 +78,8 @@ def check_paths(scenario: Scenario, paths: Mapping[str, float] | list[str], file
                 raise ScenarioError(file, f"{key}.{path}", f"the scenario refuses this entry ({msg})") from None
             continue
         value = _value_at(data, keys)
+        if value is None and path in trial:  # an optional number left unset (e.g. `weights.visa_refusal`)
+            continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(file, f"{key}.{path}", f"not a number in the scenario (it is {value!r})")
 

@@ -11,14 +11,7 @@ import mesa
 import numpy as np
 
 from . import behaviour as bh
-from .network import MODES
-from .policy import RESPONSES
-
-AIR = MODES.index("air")
-DARIEN, US_BORDER = 1, 2  # index into sim.network.CROSSINGS
-SETTLED = ("resident", "arrived", "returned")
-HOLDS_STATUS = ("permit", "tps")
-EARNS_FULL = ("permit", "tps", "asylum_pending")
+from .vocabulary import FULL_INCOME, HOLDS_STATUS, BorderResponse, Crossing, LegalStatus, Mode, Status, WithoutSeat
 
 
 class Migrant(mesa.Agent):
@@ -26,7 +19,7 @@ class Migrant(mesa.Agent):
 
     Attributes:
         status: resident, in_transit, working (on the way, to pay the next leg), detained, arrived,
-            returned or dead (``sim.population.STATUSES``).
+            returned or dead (``sim.vocabulary.Status``).
         node: index of the location where the migrant is (the last one reached, if travelling);
             ``location`` is its name.
         path: index of the candidate route followed, -1 if none; ``route`` is its name.
@@ -35,7 +28,7 @@ class Migrant(mesa.Agent):
         savings: USD left.
         with_children: travelling with children.
         legal_status: none, permit, tps, asylum_pending, or tps_lost (TPS ended, no status, the first
-            choice since not yet made) (``sim.population.LEGAL``).
+            choice since not yet made) (``sim.vocabulary.LegalStatus``).
         been_abroad: has been outside the home country since last living there (so that coming
             back is a return home, and a journey abandoned before the border is not).
         settled_since: day the savings were last brought up to date while settled.
@@ -45,10 +38,10 @@ class Migrant(mesa.Agent):
         passport: holds a valid passport, without which no route with an international flight is open.
     """
 
-    def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: str,
+    def __init__(self, model, node: int, savings: float, with_children: bool, legal_status: LegalStatus,
                  passport: bool = True):
         super().__init__(model)
-        self.status = "resident"
+        self.status = Status.RESIDENT
         self.node = node
         self.path = -1
         self.position = 0
@@ -76,8 +69,8 @@ class Migrant(mesa.Agent):
 
     @property
     def earns_full(self) -> bool:
-        """Earns a place's full income: legal status or a pending asylum case (``sim.population.EARNS_FULL``)."""
-        return self.legal_status in EARNS_FULL
+        """Earns a place's full income: legal status or a pending asylum case (``sim.vocabulary.FULL_INCOME``)."""
+        return self.legal_status in FULL_INCOME
 
     @property
     def arc(self) -> int:
@@ -90,7 +83,7 @@ class Migrant(mesa.Agent):
 
     # --- bookkeeping: the model keeps counts of people by status and by location --------------
 
-    def become(self, status: str) -> None:
+    def become(self, status: Status) -> None:
         self.model.count_status(self.status, -1)
         self.model.count_status(status, +1)
         self.status = status
@@ -110,7 +103,7 @@ class Migrant(mesa.Agent):
         arc = self.arc
         if m.arc_death_hazard[arc] > 0 and bh.happens(m.arc_death_hazard[arc], m.uniform()):
             m.count_by_segment("deaths", arc)
-            self.become("dead")
+            self.become(Status.DEAD)
             m.people_at[self.node] -= 1
             return
         if self.with_children and m.arc_abandon_hazard[arc] > 0 \
@@ -128,18 +121,18 @@ class Migrant(mesa.Agent):
         m, net, rec, t = self.model, self.model.net, self.model.rec, self.model.day
         rec.arcs_used[t, arc] += 1
         crossing = net.arc_crossing[arc]
-        if crossing == DARIEN:
+        if crossing == Crossing.DARIEN:
             rec.add(t, "darien_crossings_north" if net.arc_northbound[arc] else "darien_crossings_south", 1)
         if m.arc_international[arc]:
             rec.add(t, "border_crossings_north" if net.arc_northbound[arc] else "border_crossings_south", 1)
         if net.arc_control[arc] >= 0:
             m.count_control(t, [net.arc_control[arc]])
         stopped = bh.happens(m.arc_intensity[arc], m.uniform())
-        if crossing == US_BORDER:
+        if crossing == Crossing.US_BORDER:
             rec.add(t, "encounters_us_border" if stopped else "us_border_evasions", 1)
             share = m.scenario.behaviour.asylum_release_share[m.state.asylum]
             if stopped and m.uniform() < share:  # released into the US to pursue asylum
-                self.legal_status = "asylum_pending"
+                self.legal_status = LegalStatus.ASYLUM_PENDING
                 rec.add(t, "released_us_asylum", 1)
                 stopped = False
         if stopped:
@@ -162,13 +155,13 @@ class Migrant(mesa.Agent):
         """What the controlling country does: push back (decide again here), or hold for removal."""
         m, net, t = self.model, self.model.net, self.model.day
         country = int(net.arc_control[arc])
-        response = RESPONSES[m.state.border_response[country]]
-        if response == "push_back":
+        response = BorderResponse(m.state.border_response[country])
+        if response == BorderResponse.PUSH_BACK:
             m.rec.add(t, "pushed_back", 1)
             m.count_control(t, [country], stops=True)
             self.decide(settled=False, informed=True)  # still at the segment's start
         else:
-            self.hold(arc, country, fixed_term=response == "detain")
+            self.hold(arc, country, fixed_term=response == BorderResponse.DETAIN)
 
     def hold(self, arc: int, country: int, fixed_term: bool) -> None:
         """Held by ``country``: queued for a removal seat; without a removal lever, a fixed term or removal at once."""
@@ -176,7 +169,7 @@ class Migrant(mesa.Agent):
         m.count_by_country("detentions", country)
         if net.node_country[net.arc_to[arc]] == country:  # held inside the country that stopped them
             self.move_to(net.arc_to[arc])
-        self.become("detained")
+        self.become(Status.DETAINED)
         self.held_by = country
         if not np.isnan(m.state.removal_seats[country]):
             m.removal.hold(country, [self.index], t)
@@ -186,20 +179,20 @@ class Migrant(mesa.Agent):
         else:
             self.deport(country)
 
-    def let_go(self, country: int, fallback: str) -> None:
+    def let_go(self, country: int, fallback: WithoutSeat) -> None:
         """Held with no removal seat in time: expelled back to the transit country, or released on their way."""
         m, net, t = self.model, self.model.net, self.model.day
         arc = self.arc
-        self.become("in_transit")
-        if fallback == "expel":
+        self.become(Status.IN_TRANSIT)
+        if fallback == WithoutSeat.EXPEL:
             m.rec.add(t, "expelled", 1)
             m.count_control(t, [country], stops=True)
             self.move_to(net.arc_from[arc])
             self.decide(settled=False, informed=True)
             return
         m.rec.add(t, "released_no_seat", 1)
-        if fallback == "release_with_case":
-            self.legal_status = "asylum_pending"
+        if fallback == WithoutSeat.RELEASE_WITH_CASE:
+            self.legal_status = LegalStatus.ASYLUM_PENDING
         self.go_on(arc)
 
     def deport(self, country: int) -> None:
@@ -219,9 +212,9 @@ class Migrant(mesa.Agent):
         self.move_to(node)
         self.been_abroad = False
         self.settled_since = t
-        self.become("returned")
+        self.become(Status.RETURNED)
         self.path = -1
-        self.legal_status = "permit"
+        self.legal_status = LegalStatus.PERMIT
 
     def changed_country(self, country: int) -> None:
         """Count a journey ending in another country than the one it began in; the new one is home now."""
@@ -242,16 +235,16 @@ class Migrant(mesa.Agent):
         came_back = home and self.been_abroad
         if came_back:
             rec.add(t, "returns_home", 1)
-            rec.add(t, "returns_home_flight" if last_mode == AIR else "returns_home_overland", 1)
+            rec.add(t, "returns_home_flight" if last_mode == Mode.AIR else "returns_home_overland", 1)
         if home:
             self.been_abroad = False
         chance = m.tables[m.epoch].country_legal_chance[country]
         gets_status = home or m.uniform() < chance
-        if self.legal_status != "asylum_pending":
-            self.legal_status = "permit" if gets_status else "none"
+        if self.legal_status != LegalStatus.ASYLUM_PENDING:
+            self.legal_status = LegalStatus.PERMIT if gets_status else LegalStatus.NONE
         self.path = -1
         self.settled_since = t
-        self.become("returned" if came_back else "resident" if stuck or home else "arrived")
+        self.become(Status.RETURNED if came_back else Status.RESIDENT if stuck or home else Status.ARRIVED)
 
     # --- decisions -----------------------------------------------------------------------------
 
@@ -299,7 +292,7 @@ class Migrant(mesa.Agent):
             same_country=row(m.cand_same_country[self.node]),
         )
         pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
-        if self.legal_status == "tps_lost":
+        if self.legal_status == LegalStatus.TPS_LOST:
             self.count_tps_choice(pick, paths)
         if pick == 0:  # stay: settled migrants stay settled; travellers stop here
             if not settled:
@@ -315,9 +308,9 @@ class Migrant(mesa.Agent):
         if settled:
             m.rec.add(t, "departures", 1)
             self.journey_from = int(net.node_country[self.node])
-            self.become("in_transit")
-            if self.legal_status != "asylum_pending":
-                self.legal_status = "none"  # a permit or TPS is left behind
+            self.become(Status.IN_TRANSIT)
+            if self.legal_status != LegalStatus.ASYLUM_PENDING:
+                self.legal_status = LegalStatus.NONE  # a permit or TPS is left behind
         if self.takes_parole():
             return
         self.set_off()
@@ -331,7 +324,7 @@ class Migrant(mesa.Agent):
             m.rec.add(t, "tps_lost_went_home", 1)
         else:
             m.rec.add(t, "tps_lost_moved_on", 1)
-        self.legal_status = "none"
+        self.legal_status = LegalStatus.NONE
 
     def takes_parole(self) -> bool:
         """Heading for the US with a sponsor while the month's quota lasts: enter on parole, settled there."""
@@ -346,7 +339,7 @@ class Migrant(mesa.Agent):
         last = int(net.path_length[self.path]) - 1
         self.move_to(net.path_nodes[self.path, last])
         self.position = last
-        self.legal_status = "asylum_pending"
+        self.legal_status = LegalStatus.ASYLUM_PENDING
         self.settle()
         return True
 
@@ -367,8 +360,8 @@ class Migrant(mesa.Agent):
         if fee > 0 and net.arc_network[arc] >= 0:  # revenue: fees a criminal network collects
             m.count_by_network("smuggling_revenue_usd", arc, fee)
         self.days_left = int(m.arc_days[arc])
-        if self.status != "in_transit":
-            self.become("in_transit")
+        if self.status != Status.IN_TRANSIT:
+            self.become(Status.IN_TRANSIT)
         m.movers.append(self)
 
     def work_on_the_way(self, cost: float) -> None:
@@ -382,5 +375,5 @@ class Migrant(mesa.Agent):
             return
         m.rec.add(t, "stopped_to_work", 1)
         self.savings = float(bh.accrued_savings(self.savings, income, int(days), b.transit_saving_share))
-        self.become("working")
+        self.become(Status.WORKING)
         m.back_on_the_road.setdefault(t + int(days), []).append(self)

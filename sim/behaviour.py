@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import CROSSINGS, MODES, Network
+from .network import MODES, Network
 from .policy import PolicyState
 from .scenario import Behaviour, Weights
+from .vocabulary import Crossing, Mode
 
 US = "USA"
 
@@ -49,7 +50,7 @@ def arc_needs_visa(net: Network, state: PolicyState) -> np.ndarray:
     """Air arcs into another country that asks Venezuelans for a visa under ``state``."""
     dest_country = net.node_country[net.arc_to]
     abroad = dest_country != net.node_country[net.arc_from]
-    return (net.arc_mode == MODES.index("air")) & state.visa_required[dest_country] & abroad
+    return (net.arc_mode == Mode.AIR) & state.visa_required[dest_country] & abroad
 
 
 def arc_visa_refusal(net: Network, state: PolicyState) -> np.ndarray:
@@ -81,7 +82,7 @@ def arc_stop_probability(net: Network, state: PolicyState, behaviour: Behaviour,
     if perceived is not None:
         return np.where(net.arc_control >= 0, perceived[net.arc_control], 0.0).astype(np.float32)
     p = np.where(net.arc_control >= 0, state.border_intensity[net.arc_control], 0.0)
-    us_border = net.arc_crossing == CROSSINGS.index("us_border")
+    us_border = net.arc_crossing == Crossing.US_BORDER
     released = behaviour.asylum_release_share[state.asylum]
     return np.where(us_border, p * (1.0 - released), p).astype(np.float32)
 
@@ -195,7 +196,7 @@ def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
 def path_needs_passport(net: Network) -> np.ndarray:
     """bool [path, pos]: the rest of the route has a flight from one country into another."""
     abroad = net.node_country[net.arc_from] != net.node_country[net.arc_to]
-    flight = ((net.arc_mode == MODES.index("air")) & abroad).astype(np.float64)
+    flight = ((net.arc_mode == Mode.AIR) & abroad).astype(np.float64)
     return _suffix_sum(flight, net.path_arcs)[:, :-1] > 0
 
 

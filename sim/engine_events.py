@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
-from .policy import WITHOUT_SEAT
 from .population import (
     ASYLUM_PENDING, DETAINED, DETAINED_UNTIL_DUE, EARNS_FULL, HAS_STATUS, IN_TRANSIT, IS_SETTLED, NO_STATUS, PERMIT,
     RETURNED, TPS, TPS_LOST, WORKING,
 )
+from .vocabulary import WithoutSeat
 
 
 class PolicyEvents:
@@ -166,15 +166,15 @@ class PolicyEvents:
         """No seat in time: released into the holding country (on their way), or expelled back to the transit country."""
         pop, net = self.pop, self.net
         arc = net.path_arcs[pop.path[agents], pop.pos[agents]]
-        fallback = WITHOUT_SEAT[self.state.removal_fallback[country]]
+        fallback = WithoutSeat(self.state.removal_fallback[country])
         self._set_status(agents, IN_TRANSIT)
-        if fallback == "expel":
+        if fallback == WithoutSeat.EXPEL:
             self.rec.add(t, "expelled", agents.size)
             self.count_control(t, np.full(agents.size, country), stops=True)
             self._set_node(agents, net.arc_from[arc])
             self._decide(agents, t, settled=False, informed=True)
             return
         self.rec.add(t, "released_no_seat", agents.size)
-        if fallback == "release_with_case":
+        if fallback == WithoutSeat.RELEASE_WITH_CASE:
             pop.legal[agents] = ASYLUM_PENDING
         self._go_on(agents, arc, t)  # through the arc they were stopped on

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
-from .agents import HOLDS_STATUS, SETTLED, Migrant
+from .agents import Migrant
 from .model import MigrationModel
-from .policy import WITHOUT_SEAT
-from .population import LEGAL, STATUSES, initial_population
+from .population import initial_population
 from .scenario import Scenario
+from .vocabulary import HOLDS_STATUS, SETTLED, LegalStatus, Status, WithoutSeat
 
 STACKED = ("money_cost", "refusal", "death_risk", "interception", "days", "dest_log_income", "dest_legal_chance",
            "country_legal_chance")
@@ -49,9 +49,9 @@ class MesaModel(MigrationModel):
         self.migrants: list[Migrant] = []  # in creation order, for drawing today's reviewers
         for i in range(pop.size):
             migrant = Migrant(self, int(pop.node[i]), float(pop.savings[i]), bool(pop.with_children[i]),
-                              LEGAL[pop.legal[i]], bool(pop.passport[i]))
+                              LegalStatus(pop.legal[i]), bool(pop.passport[i]))
             self.migrants.append(migrant)
-            self.status_count[STATUSES.index(migrant.status)] += 1
+            self.status_count[migrant.status] += 1
             self.people_at[migrant.node] += 1
 
     def _tables_rebuilt(self) -> None:
@@ -68,8 +68,8 @@ class MesaModel(MigrationModel):
         for migrant in waiting:
             migrant.decide(settled=False)
         for migrant in self.back_on_the_road.pop(t, []):
-            if migrant.status == "working":
-                migrant.become("in_transit")
+            if migrant.status == Status.WORKING:
+                migrant.become(Status.IN_TRANSIT)
                 migrant.decide(settled=False)
         self.review_settled(t)
         self.removals(t)
@@ -91,7 +91,7 @@ class MesaModel(MigrationModel):
             self.calendar.setdefault(int(day), []).append(migrant)
 
     def count_status(self, status: str, change: int) -> None:
-        self.status_count[STATUSES.index(status)] += change
+        self.status_count[status] += change
 
     def count_by_segment(self, name: str, arc: int) -> None:
         self.rec.add_by(self.rec.by_segment, self.day, name, self.net.arc_segment[[arc]],
@@ -131,9 +131,9 @@ class MesaModel(MigrationModel):
     def end_tps(self, t: int) -> None:
         """TPS holders lose status; settled ones reconsider once the news reaches them."""
         for migrant in self.migrants:
-            if migrant.legal_status != "tps":
+            if migrant.legal_status != LegalStatus.TPS:
                 continue
-            migrant.legal_status = "tps_lost"
+            migrant.legal_status = LegalStatus.TPS_LOST
             self.rec.add(t, "tps_lost", 1)
             if migrant.status in SETTLED:
                 self.schedule(migrant, t + 1 + self.perception_lag())
@@ -144,7 +144,7 @@ class MesaModel(MigrationModel):
         """Ends of detention (deportation), then today's reconsiderations: news due, and those drawn."""
         due = [(migrant, migrant.status) for migrant in self.calendar.pop(t, [])]
         for migrant, status in due:
-            if status == "detained" and migrant.fixed_term:
+            if status == Status.DETAINED and migrant.fixed_term:
                 migrant.deport(migrant.held_by)
         news = {migrant for migrant, status in due if status in SETTLED}
         reviewers = self.reviewers()
@@ -172,7 +172,7 @@ class MesaModel(MigrationModel):
             for i in held:
                 self.migrants[i].deport(country)
         for country, held in expired:
-            fallback = WITHOUT_SEAT[self.state.removal_fallback[country]]
+            fallback = WithoutSeat(self.state.removal_fallback[country])
             for i in held:
                 self.migrants[i].let_go(country, fallback)
 
@@ -209,7 +209,7 @@ class MesaModel(MigrationModel):
         waiting = set(self.waiting)
         wants = []
         for m in self.migrants:
-            if m.node != origin or not (m.status in SETTLED or m.status == "working" or m in waiting):
+            if m.node != origin or not (m.status in SETTLED or m.status == Status.WORKING or m in waiting):
                 continue
             settled = m.status in SETTLED
             if not settled and self.path_end_country[m.path] == self.home_country:

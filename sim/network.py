@@ -15,10 +15,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ScenarioError
+from .vocabulary import Crossing, Mode, words_literal
 from .yamlio import read_validated
 
-MODES = ("road", "bus", "boat", "jungle", "air", "sea")
-CROSSINGS = ("", "darien", "us_border")
+MODES = Mode.words()  # arc_mode codes (sim/vocabulary.py)
+CROSSINGS = Crossing.words()  # arc_crossing codes
+ModeWord = words_literal(Mode)
+CrossingWord = words_literal(Crossing)
 KINDS = ("origin", "border_crossing", "host_city", "transit_hub", "jungle", "destination")
 NonNegative = Annotated[float, Field(ge=0)]
 Probability = Annotated[float, Field(ge=0, le=1)]
@@ -49,7 +52,7 @@ class SegmentRow(_Row):
     source: str = Field(alias="from")
     target: str = Field(alias="to")
     distance_km: Annotated[float, Field(gt=0)]
-    mode: Literal["road", "bus", "boat", "jungle", "air", "sea"]
+    mode: ModeWord
     travel_cost_usd: NonNegative = 0.0
     smuggling_fee_usd: NonNegative = 0.0
     criminal_network: str = ""
@@ -57,7 +60,7 @@ class SegmentRow(_Row):
     child_abandonment_hazard_daily: Annotated[float, Field(ge=0, lt=1)] = 0.0
     controlled_by: str = ""
     controlled_by_reverse: str = ""
-    crossing: Literal["", "darien", "us_border"] = ""
+    crossing: CrossingWord = ""
 
 
 class RouteRow(_Row):

@@ -9,19 +9,16 @@ import numpy as np
 from .errors import ScenarioError
 from .network import Network
 from .scenario import Scenario
+from .vocabulary import FULL_INCOME, HOLDS_STATUS, SETTLED, LegalStatus, Status
 
-# status codes: every agent is in exactly one of these every day
-# working: in transit, stopped to earn the price of the next leg (see Behaviour.max_work_days)
-RESIDENT, IN_TRANSIT, WORKING, DETAINED, ARRIVED, RETURNED, DEAD = range(7)
-STATUSES = ("resident", "in_transit", "working", "detained", "arrived", "returned", "dead")
-SETTLED = (RESIDENT, ARRIVED, RETURNED)
-LEGAL = ("none", "permit", "tps", "asylum_pending", "tps_lost")
-NO_STATUS, PERMIT, TPS, ASYLUM_PENDING, TPS_LOST = range(5)  # TPS_LOST: no status, first choice not yet made
-IS_SETTLED = np.isin(np.arange(len(STATUSES)), SETTLED)  # lookup by status code
-HAS_STATUS = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS))  # lookup by legal-status code
-# who earns a place's full income: status, or a pending asylum case (work authorisation); others earn
-# Behaviour.irregular_income_share of it
-EARNS_FULL = np.isin(np.arange(len(LEGAL)), (PERMIT, TPS, ASYLUM_PENDING))
+# status and legal-status codes (sim/vocabulary.py): every agent is in exactly one status every day
+RESIDENT, IN_TRANSIT, WORKING, DETAINED, ARRIVED, RETURNED, DEAD = Status
+STATUSES = Status.words()
+LEGAL = LegalStatus.words()
+NO_STATUS, PERMIT, TPS, ASYLUM_PENDING, TPS_LOST = LegalStatus
+IS_SETTLED = Status.lookup(SETTLED)  # lookup by status code
+HAS_STATUS = LegalStatus.lookup(HOLDS_STATUS)  # lookup by legal-status code
+EARNS_FULL = LegalStatus.lookup(FULL_INCOME)  # status or a pending asylum case: a place's full income
 DETAINED_UNTIL_DUE = -1  # countdown of a detainee held a fixed term (no removal lever), removed when due
 
 # bytes per agent at peak: the arrays below (20) + set-up temporaries (float32 draws, 4-8); see benchmarks/
@@ -110,7 +107,7 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
             group.savings.sigma * rng.standard_normal(k, dtype=np.float32)
         )
         pop.with_children[sl] = rng.random(k, dtype=np.float32) < group.share_with_children
-        pop.legal[sl] = LEGAL.index(group.legal_status)
+        pop.legal[sl] = LegalStatus.of(group.legal_status)
         pop.passport[sl] = rng.random(k, dtype=np.float32) < scenario.behaviour.passport_share
         pop.been_abroad[sl] = net.node_country[net.node_index(group.location)] != home_country
         pop.journey_from[sl] = net.node_country[net.node_index(group.location)]

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.agents import Migrant
+from sim.vocabulary import LegalStatus, Status
 from sim.cli import app
 from sim.engine import VectorModel
 from sim.load import load_scenario
@@ -49,11 +50,11 @@ def test_everyone_accounted_for_every_day(scenario):
         model.step()
         counted = pd.Series([a.status for a in model.agents]).value_counts()
         assert model.status_count.sum() == n
-        for i, s in enumerate(STATUSES):
-            assert model.status_count[i] == counted.get(s, 0), s
-        alive_at = np.bincount([a.node for a in model.agents if a.status != "dead"], minlength=model.net.n_nodes)
+        for s in Status:
+            assert model.status_count[s] == counted.get(s, 0), s
+        alive_at = np.bincount([a.node for a in model.agents if a.status != Status.DEAD], minlength=model.net.n_nodes)
         assert (model.people_at == alive_at).all()
-        assert all(a.status == "in_transit" for a in model.movers + model.waiting)
+        assert all(a.status == Status.IN_TRANSIT for a in model.movers + model.waiting)
     assert not model.running
     daily = model.tables_out()["daily"]
     assert (daily[[f"status_{s}" for s in STATUSES]].sum(axis=1) == n).all()
@@ -64,12 +65,12 @@ def test_a_migrant_reads_like_one(scenario):
     model = MesaModel(scenario)
     for _ in range(20):
         model.step()
-    traveller = next(a for a in model.agents if a.status == "in_transit")
+    traveller = next(a for a in model.agents if a.status == Status.IN_TRANSIT)
     assert isinstance(traveller, Migrant)
     assert traveller.location in model.net.nodes
     assert traveller.location in traveller.route.split(" > ")
     assert traveller.route.split(" > ")[traveller.position] == traveller.location
-    assert traveller.legal_status in ("none", "permit", "tps", "asylum_pending")
+    assert traveller.legal_status in (LegalStatus.NONE, LegalStatus.PERMIT, LegalStatus.TPS, LegalStatus.ASYLUM_PENDING)
     assert "in_transit" in repr(traveller)
 
 

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..network import MODES, Network
+from ..network import Network
 from ..outcomes import darien_segments, outcome_series  # noqa: F401 (the registry's, re-exported)
 from ..scenario import Scenario
+from ..vocabulary import Mode
 from ..yamlio import read_validated
 
 Role = Literal["fit", "validation", "input", "network"]
@@ -101,7 +102,7 @@ def input_value(target: Target, scenario: Scenario) -> float:
 def network_value(target: Target, net: Network) -> float:
     """A network property a ``network`` target names (the Darién trail length, in km)."""
     if target.id == "darien_gap_length":
-        jungle = net.arc_mode == MODES.index("jungle")
+        jungle = net.arc_mode == Mode.JUNGLE
         seen = set()
         return float(sum(net.arc_distance_km[a] for a in np.flatnonzero(jungle)
                          if not (net.arc_segment[a] in seen or seen.add(net.arc_segment[a]))))

@@ -1,7 +1,6 @@
 """From a scenario file to a checked scenario: shape (pydantic), then names against the network."""
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,7 +9,8 @@ from pydantic import ValidationError
 from . import scenario as sc
 from .errors import ScenarioError, pydantic_errors
 from .network import Network, load_network
-from .outcomes import slug
+from .levers import LeverProblem
+from .names import unknown_name
 from .population import check_memory
 from .yamlio import read_yaml
 
@@ -77,16 +77,14 @@ def deep_merge(base: dict, override: dict) -> dict:
 
 def _known(file, key: str, value: str, names, what: str) -> None:
     """Raise if ``value`` is not one of ``names``, suggesting the closest spelling."""
-    if value in names:
-        return
-    plain = {slug(n): n for n in names}
-    close = [plain[m] for m in difflib.get_close_matches(slug(value), list(plain), n=1, cutoff=0.75)]
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(names))}"
-    raise ScenarioError(file, key, f"unknown {what} {value!r}{hint}")
+    problem = unknown_name(value, names, what)
+    if problem:
+        raise ScenarioError(file, key, problem)
 
 
 def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> None:
-    """Every location, country and criminal network named in the scenario exists; dates fit."""
+    """Every location, country and criminal network named in the scenario exists; dates fit (each lever
+    checks its own names)."""
     _known(file, "home", scenario.home, net.nodes, "location")
     for i, g in enumerate(scenario.population):
         _known(file, f"population[{i}].location", g.location, net.nodes, "location")
@@ -105,19 +103,10 @@ def check_references(scenario: sc.Scenario, net: Network, file="<scenario>") -> 
             raise ScenarioError(file, f"{key}.date", f"{lv.date} comes before the previous entry ({previous}); "
                                 "keep the timeline in date order")
         previous = lv.date
-        if isinstance(lv, (sc.BorderControl, sc.VisaBond, sc.Removal, sc.Visa)):
-            _known(file, f"{key}.country", lv.country, net.countries, "country")
-        if isinstance(lv, (sc.SmugglingFee, sc.PoliceOperation)) and lv.network is not None:
-            _known(file, f"{key}.network", lv.network, net.criminal_networks, "criminal network")
-        if isinstance(lv, sc.SmugglingFee) and lv.segment is not None:
-            for j, name in enumerate(lv.segment):
-                _known(file, f"{key}.segment[{j}]", name, net.nodes, "location")
-            if f"{lv.segment[0]} - {lv.segment[1]}" not in net.segment_names and \
-                    f"{lv.segment[1]} - {lv.segment[0]}" not in net.segment_names:
-                raise ScenarioError(file, f"{key}.segment", f"no segment joins {lv.segment[0]!r} and {lv.segment[1]!r}")
-        if isinstance(lv, sc.RepatriationFlight):
-            _known(file, f"{key}.origin", lv.origin, net.nodes, "location")
-            _known(file, f"{key}.destination", lv.destination, net.nodes, "location")
+        try:
+            lv.check(net)
+        except LeverProblem as problem:
+            raise ScenarioError(file, f"{key}.{problem.field}", problem.message) from None
 
 
 def without_timeline(scenario: sc.Scenario) -> sc.Scenario:

@@ -9,14 +9,14 @@ it (:func:`outcome_problem`), so that nothing passes a check and then fails in e
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 
-from .network import CROSSINGS, MODES, Network
+from .names import slug  # noqa: F401 (column names of places and networks)
+from .network import Network
 from .population import STATUSES
+from .vocabulary import Crossing, Mode
 
 FLOWS = (
     "departures",  # settled migrants who set off
@@ -66,12 +66,6 @@ BREAKDOWNS = {
 BY_SEGMENT = tuple(n for n, by in BREAKDOWNS.items() if by == "segment")
 BY_NETWORK = tuple(n for n, by in BREAKDOWNS.items() if by == "network")
 BY_COUNTRY = tuple(n for n, by in BREAKDOWNS.items() if by == "country")
-
-
-def slug(name: str) -> str:
-    """Column-safe form of a place or network name: ``Necoclí - Capurganá`` -> ``necocli_capurgana``."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
 
 
 class Recorder:
@@ -141,7 +135,7 @@ def darien_segments(net: Network) -> list[str]:
     seg_mode = np.zeros(len(net.segment_names), dtype=int)
     seg_crossing[net.arc_segment] = net.arc_crossing
     seg_mode[net.arc_segment] = net.arc_mode
-    keep = (seg_crossing == CROSSINGS.index("darien")) | (seg_mode == MODES.index("jungle"))
+    keep = (seg_crossing == Crossing.DARIEN) | (seg_mode == Mode.JUNGLE)
     return [net.segment_names[k] for k in np.flatnonzero(keep)]
 
 

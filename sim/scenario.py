@@ -7,23 +7,21 @@ then the names (locations, countries, criminal networks) against the network in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-Probability = Annotated[float, Field(ge=0, le=1)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Mode = Literal["road", "bus", "boat", "jungle", "air", "sea"]
-LegalStatus = Literal["none", "permit", "tps", "asylum_pending"]
-BorderResponse = Literal["push_back", "detain", "deport"]
-AsylumMode = Literal["open", "paused", "expulsion"]
+from . import vocabulary as vocab
+from .levers import (  # noqa: F401 (the lever classes, re-exported: sc.BorderControl, ...)
+    EVENT_NAMES, LEVER_NAMES, LEVERS, Asylum, BorderControl, Lever, LeverChange, Parole, PoliceOperation, Removal,
+    RepatriationFlight, SmugglingFee, Tps, Visa, VisaBond,
+)
+from .schema import NonNegative, Positive, Probability, Strict  # noqa: F401
+from .vocabulary import AsylumMode
 
-
-class Strict(BaseModel):
-    """Unknown keys are errors: a typo must never be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Mode = vocab.words_literal(vocab.Mode)
+LegalStatus = vocab.words_literal(vocab.LegalStatus, leave_out=(vocab.LegalStatus.TPS_LOST,))
+BorderResponse = vocab.words_literal(vocab.BorderResponse)
 
 
 class Savings(Strict):
@@ -145,131 +143,6 @@ class Behaviour(Strict):
         return value
 
 
-# --- policy levers: each is one dated entry of the timeline -------------------------------------
-
-
-class Lever(Strict):
-    date: dt.date
-
-
-class BorderControl(Lever):
-    """Interception probability at a country's controlled crossings, and what follows."""
-
-    lever: Literal["border_control"]
-    country: str
-    intensity: Probability
-    response: BorderResponse = "push_back"
-
-
-class SmugglingFee(Lever):
-    """Fees of one criminal network (or one segment): a multiplier or an absolute fee in USD."""
-
-    lever: Literal["smuggling_fee"]
-    network: str | None = None
-    segment: tuple[str, str] | None = None
-    multiplier: NonNegative | None = None
-    fee_usd: NonNegative | None = None
-
-    @model_validator(mode="after")
-    def _one_target_one_value(self):
-        if (self.network is None) == (self.segment is None):
-            raise ValueError("give exactly one of `network` or `segment`")
-        if (self.multiplier is None) == (self.fee_usd is None):
-            raise ValueError("give exactly one of `multiplier` or `fee_usd`")
-        return self
-
-
-class Asylum(Lever):
-    """US asylum processing at the border: open, paused, or expulsion."""
-
-    lever: Literal["asylum"]
-    mode: AsylumMode
-
-
-class Tps(Lever):
-    """Temporary Protected Status for Venezuelans in the US."""
-
-    lever: Literal["tps"]
-    status: Literal["designated", "terminated"]
-
-
-class Parole(Lever):
-    """Lawful entries to the US per month for those who qualify (0 ends the programme)."""
-
-    lever: Literal["parole"]
-    monthly_quota: Annotated[int, Field(ge=0)]
-
-
-class VisaBond(Lever):
-    """Bond (USD) added to the cost of routes needing a visa for the country."""
-
-    lever: Literal["visa_bond"]
-    country: str
-    bond_usd: NonNegative
-
-
-class PoliceOperation(Lever):
-    """An anti-smuggling operation against one network: fees rise, capacity falls, arrests."""
-
-    lever: Literal["police_operation"]
-    end: dt.date
-    network: str
-    fee_multiplier: Annotated[float, Field(ge=1)] = 1.5
-    capacity: Probability = 0.5  # share of the network's daily departures that still happen
-    arrests: Annotated[int, Field(ge=0)] = 0
-
-    @model_validator(mode="after")
-    def _end_after_start(self):
-        if self.end < self.date:
-            raise ValueError("`end` is before `date`")
-        return self
-
-
-class Removal(Lever):
-    """A country's capacity to remove Venezuelans home, and what happens to those it cannot remove.
-
-    Those the country stops and does not release wait (detained) up to ``max_wait_days`` for a
-    seat; ``seats_per_month`` is 0 when Venezuela refuses flights. Without a seat in time they are
-    released into the country with a pending case (``release_with_case``, e.g. a US notice to
-    appear), released without one (``release``) or expelled to the transit country (``expel``).
-    """
-
-    lever: Literal["removal"]
-    country: str
-    seats_per_month: NonNegative
-    without_seat: Literal["release_with_case", "release", "expel"] = "release_with_case"
-    max_wait_days: Annotated[int, Field(ge=0, le=3650)] = 60
-
-
-class Visa(Lever):
-    """Whether a country asks Venezuelans for a visa to fly in, and the share of applicants refused."""
-
-    lever: Literal["visa"]
-    country: str
-    required: bool
-    refusal_rate: Probability = 0.0
-
-
-class RepatriationFlight(Lever):
-    """A flight home: boards migrants at `origin` who chose to return, up to `seats`."""
-
-    lever: Literal["repatriation_flight"]
-    origin: str
-    destination: str = "Caracas"
-    seats: Annotated[int, Field(ge=0)]
-
-
-LeverChange = Annotated[
-    Union[BorderControl, SmugglingFee, Asylum, Tps, Parole, VisaBond, PoliceOperation, RepatriationFlight,
-          Removal, Visa],
-    Field(discriminator="lever"),
-]
-LEVER_NAMES = frozenset(
-    ["border_control", "smuggling_fee", "asylum", "tps", "parole", "visa_bond", "police_operation",
-     "repatriation_flight", "removal", "visa"]
-)
-
-
 class Policy(Strict):
     """The dated policy timeline; entries dated on the start date set the initial policy.
 
@@ -337,7 +210,6 @@ class Scenario(Strict):
         if self.spin_up_days == 0:
             return self
         start = self.start - dt.timedelta(days=self.spin_up_days)
-        events = ("repatriation_flight", "police_operation")
-        timeline = [lv.model_copy(update={"date": start}) if lv.date == self.start and lv.lever not in events else lv
+        timeline = [lv.model_copy(update={"date": start}) if lv.date == self.start and not lv.event else lv
                     for lv in self.policy.timeline]
         return self.model_copy(update={"start": start, "policy": Policy(timeline=timeline)})

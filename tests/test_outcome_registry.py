@@ -59,17 +59,22 @@ def test_darien_deaths_sum_the_darien_segment_columns(net):
     assert outcome_series(daily, "deaths_darien", net).tolist() == [len(darien), 2.0 * len(darien)]
 
 
+def assert_refused(check, key: str, command: list, out) -> None:
+    """``check()`` refuses deaths__caracas_valencia on ``key``; the command exits 2 with one line naming it and
+    the valid segments, and writes nothing."""
+    with pytest.raises(ScenarioError) as info:
+        check()
+    assert info.value.key == key and "unknown outcome 'deaths__caracas_valencia'" in info.value.message
+    proc = subprocess.run([BIN / "migsim", *map(str, command), "--out", str(out)], capture_output=True, text=True)
+    errors = [line for line in proc.stderr.splitlines() if "deaths__caracas_valencia" in line]
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(errors) == 1 and "necocli_capurgana" in errors[0] and not out.exists()
+
+
 def test_a_sweep_asking_for_deaths_on_a_safe_segment_is_refused_when_checked(tmp_path):
     path = write_sweep(tmp_path, SWEEP.replace("outcomes: [encounters_us_border,",
                                                "outcomes: [deaths__caracas_valencia, encounters_us_border,"))
-    with pytest.raises(ScenarioError) as info:
-        load_sweep(path)
-    assert info.value.key == "outcomes[0]" and "deaths__caracas_valencia" in info.value.message
-    proc = subprocess.run([BIN / "migsim", "sweep", str(path), "--out", str(tmp_path / "o")],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and "necocli_capurgana" in proc.stderr
-    assert not (tmp_path / "o").exists()
+    assert_refused(lambda: load_sweep(path), "outcomes[0]", ["sweep", path], tmp_path / "o")
 
 
 def test_a_sweep_may_ask_for_every_registered_breakdown(tmp_path):
@@ -86,12 +91,4 @@ def test_a_calibration_fitting_a_target_the_run_cannot_produce_is_refused(tmp_pa
               "reading": "exact", "band": {"low": 5, "high": 20}, "outcome": "deaths__caracas_valencia", "role": "fit"}
     targets.write_text(yaml.safe_dump({"targets": [target]}), encoding="utf-8")
     cfg = write_config(tmp_path, observed="", series=[], targets=str(targets), fit=["safe_road_deaths"])
-    with pytest.raises(ScenarioError) as info:
-        prepare_all(cfg)
-    assert info.value.key == "fit[0]" and "unknown outcome 'deaths__caracas_valencia'" in info.value.message
-    proc = subprocess.run([BIN / "migsim", "calibrate", str(cfg), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "deaths__caracas_valencia" in errors[0] and "necocli_capurgana" in errors[0]
-    assert not (tmp_path / "out").exists()
+    assert_refused(lambda: prepare_all(cfg), "fit[0]", ["calibrate", cfg], tmp_path / "out")

@@ -12,6 +12,7 @@ from .. import scenario as sc
 from ..errors import ScenarioError
 from ..failures import reading
 from ..load import parse_scenario
+from ..levers import network_label  # noqa: F401 (used by the figures)
 from ..network import NetworkFile
 from ..outcomes import slug
 from ..yamlio import read_validated, read_yaml
@@ -150,41 +151,9 @@ def load_run(directory: str | Path, with_counterfactual: bool = True) -> RunData
     return run
 
 
-NBSP = "\u00a0"  # keeps "(push back)" on one line when a label wraps
-
-
-def _share(x: float) -> str:
-    return f"{x:.0%}"
-
-
 def lever_label(lv) -> str:
-    """Short words for one timeline entry: ``PAN border control 60% (push back)``."""
-    kind = lv.lever
-    if kind == "border_control":
-        return f"{lv.country} border control {_share(lv.intensity)} ({lv.response.replace('_', NBSP)})"
-    if kind == "smuggling_fee":
-        target = lv.network if lv.network is not None else " – ".join(lv.segment)
-        value = f"×{lv.multiplier:g}" if lv.multiplier is not None else f"${lv.fee_usd:,.0f}"
-        return f"{network_label(target)} fees {value}"
-    if kind == "asylum":
-        return f"US asylum {lv.mode}"
-    if kind == "tps":
-        return f"TPS {lv.status}"
-    if kind == "parole":
-        return "parole ended" if lv.monthly_quota == 0 else f"parole {lv.monthly_quota:,}/month"
-    if kind == "visa_bond":
-        return f"{lv.country} visa bond ${lv.bond_usd:,.0f}"
-    if kind == "police_operation":
-        return f"police operation vs {network_label(lv.network)}"
-    if kind == "repatriation_flight":
-        return f"flight {lv.origin} → {lv.destination} ({lv.seats:,}{NBSP}seats)"
-    if kind == "removal":
-        return (f"{lv.country} removals {lv.seats_per_month:,.0f}{NBSP}seats/month, then "
-                f"{lv.without_seat.replace('_', NBSP)} after {lv.max_wait_days}{NBSP}days")
-    if kind == "visa":
-        return f"{lv.country} visa required ({_share(lv.refusal_rate)} refused)" if lv.required \
-            else f"{lv.country} no visa"
-    return kind.replace("_", " ")
+    """Short words for one timeline entry: ``PAN border control 60% (push back)`` (each lever's own label)."""
+    return lv.label()
 
 
 def policy_events(scenario: sc.Scenario) -> list[PolicyEvent]:
@@ -194,15 +163,3 @@ def policy_events(scenario: sc.Scenario) -> list[PolicyEvent]:
         for lv in scenario.policy.timeline
         if lv.date > scenario.reported_start
     ]
-
-
-ACRONYMS = {"cjng": "CJNG"}
-SMALL_WORDS = {"de", "del", "la", "el", "y"}
-
-
-def network_label(name: str) -> str:
-    """``clan_del_golfo`` -> ``Clan del Golfo``; ``cjng`` -> ``CJNG``."""
-    if name in ACRONYMS:
-        return ACRONYMS[name]
-    words = name.replace("_", " ").split()
-    return " ".join(w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))

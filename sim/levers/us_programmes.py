@@ -1,0 +1,48 @@
+"""The US programmes a Venezuelan may enter by: asylum at the border, TPS, and parole."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..vocabulary import AsylumMode
+from .base import Lever, StateField
+
+
+class Asylum(Lever):
+    """US asylum processing at the border: open, paused, or expulsion."""
+
+    lever: Literal["asylum"]
+    mode: AsylumMode
+
+    given = "mode"
+    state = (StateField("asylum", "open, paused or expulsion", lambda net: "open", str),)
+
+    def label(self) -> str:
+        return f"US asylum {self.mode}"
+
+
+class Tps(Lever):
+    """Temporary Protected Status for Venezuelans in the US."""
+
+    lever: Literal["tps"]
+    status: Literal["designated", "terminated"]
+
+    given = "status"
+    state = (StateField("tps", "designated or terminated", lambda net: "designated", str),)
+
+    def label(self) -> str:
+        return f"TPS {self.status}"
+
+
+class Parole(Lever):
+    """Lawful entries to the US per month for those who qualify (0 ends the programme)."""
+
+    lever: Literal["parole"]
+    monthly_quota: Annotated[int, Field(ge=0)]
+
+    given = "monthly_quota"
+    state = (StateField("parole_monthly_quota", "entries a month", lambda net: 0, int),)
+
+    def label(self) -> str:
+        return "parole ended" if self.monthly_quota == 0 else f"parole {self.monthly_quota:,}/month"

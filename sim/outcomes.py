@@ -63,6 +63,36 @@ BREAKDOWNS = {
     "deportations": "country",
     "changed_country": "country",
 }
+# What reports call an outcome (one without a label is shown with its underscores as spaces).
+LABELS = {
+    "encounters_us_border": "Encounters at the US-Mexico border",
+    "darien_crossings_north": "Darién crossings northbound",
+    "darien_crossings_south": "Darién crossings southbound",
+    "deaths": "Deaths on the way",
+    "children_abandoned": "Children abandoned",
+    "interceptions": "Interceptions at controlled borders",
+    "detentions": "Detentions",
+    "deportations": "Deportations",
+    "returns_home": "Returns home",
+    "repatriation_flight_passengers": "Repatriation flight passengers",
+    "parole_entries": "Parole entries to the US",
+    "changed_country": "Arrivals into host countries",
+    "smuggling_revenue_usd": "Smuggling revenue (USD)",
+    "status_resident": "Resident, at year end",
+    "status_in_transit": "In transit, at year end",
+    "status_working": "Working on the way to pay the next leg, at year end",
+    "status_detained": "Detained, at year end",
+    "status_arrived": "Arrived at a new destination, at year end",
+    "status_returned": "Returned home, at year end",
+    "status_dead": "Dead (cumulative), at year end",
+}
+
+
+def outcome_label(name: str) -> str:
+    """What a report calls outcome ``name``."""
+    return LABELS.get(name, name.replace("_", " "))
+
+
 BY_SEGMENT = tuple(n for n, by in BREAKDOWNS.items() if by == "segment")
 BY_NETWORK = tuple(n for n, by in BREAKDOWNS.items() if by == "network")
 BY_COUNTRY = tuple(n for n, by in BREAKDOWNS.items() if by == "country")

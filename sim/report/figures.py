@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import style
+from ..outcomes import outcome_label
 from .rundata import RunData, network_label
 
 TOP_CATEGORIES = 8  # countries / segments beyond these are summed as "other"
@@ -271,14 +272,9 @@ def smuggling_revenue(run: RunData) -> Plot:
                 f"Fees paid to smuggling networks: ${total:,.0f} over the run.", fig)
 
 
-COMPARED = (
-    ("encounters_us_border", "US-border encounters", "people"),
-    ("darien_crossings_north", "Darién crossings northbound", "people"),
-    ("darien_crossings_south", "Darién crossings southbound", "people"),
-    ("deaths", "deaths", "people"),
-    ("returns_home", "returns home", "people"),
-    ("smuggling_revenue_usd", "smuggling revenue", "USD"),
-)
+COMPARED = tuple((name, outcome_label(name), unit) for name, unit in (
+    ("encounters_us_border", "people"), ("darien_crossings_north", "people"), ("darien_crossings_south", "people"),
+    ("deaths", "people"), ("returns_home", "people"), ("smuggling_revenue_usd", "USD")))
 
 
 def counterfactual(run: RunData) -> Plot | None:

@@ -7,28 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..outcomes import LABELS
+from ..population import STATUSES
 from .rundata import RunData
 
-MAIN_OUTCOMES = (
-    ("encounters_us_border", "Encounters at the US-Mexico border"),
-    ("darien_crossings_north", "Darién crossings northbound"),
-    ("darien_crossings_south", "Darién crossings southbound"),
-    ("deaths", "Deaths on the way"),
-    ("children_abandoned", "Children abandoned"),
-    ("interceptions", "Interceptions at controlled borders"),
-    ("detentions", "Detentions"),
-    ("deportations", "Deportations"),
-    ("returns_home", "Returns home"),
-    ("parole_entries", "Parole entries to the US"),
-    ("smuggling_revenue_usd", "Smuggling revenue (USD)"),
-    ("status_resident", "Resident, at year end"),
-    ("status_in_transit", "In transit, at year end"),
-    ("status_working", "Working on the way to pay the next leg, at year end"),
-    ("status_detained", "Detained, at year end"),
-    ("status_arrived", "Arrived at a new destination, at year end"),
-    ("status_returned", "Returned home, at year end"),
-    ("status_dead", "Dead (cumulative), at year end"),
-)
+MAIN_OUTCOMES = tuple((name, LABELS[name]) for name in (
+    "encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths", "children_abandoned",
+    "interceptions", "detentions", "deportations", "returns_home", "parole_entries", "smuggling_revenue_usd",
+    *(f"status_{s}" for s in STATUSES)))
 META = (("migsim_version", "migsim version"), ("engine", "engine"), ("seed", "seed"),
         ("scale", "people per agent (scale)"), ("agents", "agents"), ("days", "days"),
         ("spin_up_days", "spin-up days (simulated before the start, not shown)"), ("runtime_seconds", "runtime (s)"), ("finished", "finished"))

@@ -8,24 +8,16 @@ from pathlib import Path
 import pandas as pd
 
 from .. import observed as obs
+from ..outcomes import outcome_label
 from .html import figure_block, number
 from .validation import Validation, country_label
 
-SERIES = {
-    "darien_crossings_north": "Darién crossings northbound",
-    "darien_crossings_south": "Darién crossings southbound",
-    "encounters_us_border": "US-border encounters",
-    "stock": "stock in host countries",
-    "repatriation_flight_passengers": "repatriation flight passengers",
-    "returns_home": "returns home",
-    "changed_country": "arrivals into host countries",
-    "parole_entries": "parole entries to the US",
-}
+SERIES = {"stock": "Stock in host countries"}  # observed series that are not run outcomes
 GOOD, BAD = "#1b7837", "#b2182b"
 
 
 def series_label(series: str) -> str:
-    return SERIES.get(series, series.replace("_", " "))
+    return SERIES.get(series) or outcome_label(series)
 
 
 def _cell(text: str, num: bool = False, colour: str | None = None, nowrap: bool = False) -> str:

@@ -134,6 +134,8 @@ def run(
     progress, tick = day_progress(sc.days + sc.spin_up_days, label)
     with progress:
         result = run_scenario(sc, engine, tick, counterfactual=counterfactual, save_state=save_date, from_state=state)
+    if state is not None:  # provenance: the days before the state's date were simulated by another run
+        result.meta["from_state"] = {"file": str(from_state), "date": state["date"], "scenario": state["scenario_name"]}
     cf = result.counterfactual
     extra = None
     if report:

@@ -65,7 +65,8 @@ def _scenario(tmp_path, **overrides):
 def test_posterior_draws_from_a_calibration_abc_file_are_cycled_over_members(tmp_path):
     sc, _ = _scenario(tmp_path)
     (tmp_path / "posterior.csv").write_text('parameter,prior\nbehaviour.weights.move,"uniform(-20, -3)"\n'
-                                            'behaviour.weights.cost,"loguniform(0.2, 3)"\n')
+                                            'behaviour.weights.cost,"loguniform(0.2, 3)"\n'
+                                            "behaviour.saving_share,fixed\n")  # held fixed: no prior, no draws
     (tmp_path / "abc.csv").write_text("accepted,unit:behaviour.weights.move,unit:behaviour.weights.cost,distance:x\n"
                                       "True,0.5,0.0,1\nFalse,0.9,0.9,9\nTrue,1.0,1.0,2\n")
     draws = read_posterior(tmp_path / "posterior.csv", sc)

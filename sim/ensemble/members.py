@@ -55,13 +55,13 @@ def _priors(directory: Path) -> dict:
     path = directory / "posterior.csv"
     with reading(path, "CSV", "; it lists the priors that turn abc.csv's unit coordinates into values"):
         table = pd.read_csv(path)
+    if not {"parameter", "prior"} <= set(table.columns):
+        raise ScenarioError(path, "prior", "missing column: is this a posterior.csv written by `migsim calibrate`?")
     priors = {}
-    for i, row in table.iterrows():
-        found = PRIOR.match(str(row.get("prior", "")))
-        if not found:
-            raise ScenarioError(path, f"row {i + 2}: prior", f"cannot read {row.get('prior')!r} "
-                                "(expected uniform(low, high) or loguniform(low, high))")
-        priors[row["parameter"]] = (found[1], float(found[2]), float(found[3]))
+    for name, prior in zip(table["parameter"], table["prior"].astype(str)):
+        found = PRIOR.match(prior)  # parameters held fixed ("fixed") have no prior and no draws
+        if found:
+            priors[name] = (found[1], float(found[2]), float(found[3]))
     return priors
 
 
@@ -84,7 +84,8 @@ def _accepted(path: Path) -> pd.DataFrame:
     for col in units:
         name = col.removeprefix("unit:")
         if name not in priors:
-            raise ScenarioError(path, col, f"no prior for {name} in {path.parent / 'posterior.csv'}")
+            raise ScenarioError(path, col, f"no prior uniform(low, high) or loguniform(low, high) for {name} in "
+                                f"{path.parent / 'posterior.csv'}")
         out[name] = _from_unit(*priors[name], kept[col].to_numpy(dtype=float))
     return pd.DataFrame(out)
 

@@ -12,7 +12,7 @@ import numpy as np
 from . import behaviour as bh
 from .calendar import Calendar
 from .engine_events import PolicyEvents
-from .kernels import choose_routes
+from .kernels import StayBounds, choose_routes
 from .model import MigrationModel
 from .network import MODES
 from .population import (
@@ -52,6 +52,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.cand_cost = np.empty(shape, np.float32)
         self.cand_death = np.empty(shape, np.float32)
         self.legal_chance_at = np.empty((n, self.net.n_nodes), np.float32)
+        self.stay_bounds = StayBounds(n, self.net.n_nodes)  # filled as settled migrants decide
         for e in range(n):
             self._table_changed(e)
 
@@ -69,6 +70,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.cand_cost[e] = tb.money_cost[cp, cq]
         self.cand_death[e] = tb.death_risk[cp, cq]
         self.legal_chance_at[e] = tb.country_legal_chance[self.net.node_country]
+        self.stay_bounds.forget(e)
 
     def simulate_day(self, t: int) -> None:
         """Policy in force, travel, waiting travellers reconsider, reviews, flights (as in MesaModel)."""
@@ -302,6 +304,7 @@ class VectorModel(PolicyEvents, MigrationModel):
             same_country_at=self.cand_same_country,
             needs_passport_at=self.cand_needs_passport,
             passport=pop.passport[agents],
+            stay_bounds=self.stay_bounds,
         )
         stay = pick == 0
         self._count_tps_choices(agents, node, pick, t)

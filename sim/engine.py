@@ -14,16 +14,16 @@ from .calendar import Calendar
 from .engine_events import PolicyEvents
 from .kernels import StayBounds, choose_routes
 from .model import MigrationModel
-from .network import MODES
 from .population import (
     ARRIVED, ASYLUM_PENDING, DEAD, DETAINED, DETAINED_UNTIL_DUE, EARNS_FULL, HAS_STATUS, IN_TRANSIT, IS_SETTLED,
     NO_STATUS, PERMIT, RESIDENT, RETURNED, STATUSES, WORKING, initial_population,
 )
 from .scenario import Scenario
+from .vocabulary import BorderResponse, Crossing, Mode
 
-AIR = MODES.index("air")
-DARIEN, US_BORDER = 1, 2
-PUSH_BACK, DETAIN, DEPORT = range(3)  # sim.policy.RESPONSES
+AIR = Mode.AIR
+DARIEN, US_BORDER = Crossing.DARIEN, Crossing.US_BORDER
+PUSH_BACK, DETAIN, DEPORT = BorderResponse
 
 
 class VectorModel(PolicyEvents, MigrationModel):

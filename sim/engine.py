@@ -46,6 +46,9 @@ class VectorModel(PolicyEvents, MigrationModel):
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
         self.cand_available = self.cand_path >= 0
+        # epoch in force on each day (a lookup instead of a search per decision) and who lives at home
+        self.epoch_at = self.timeline.epoch_of(np.arange(self.n_days)).astype(np.int64)
+        self.node_at_home = self.net.node_country == self.home_country
         n = len(self.tables)
         shape = (n,) + self.cand_path.shape
         self.cand_route_utility = np.empty(shape, np.float32)
@@ -88,6 +91,12 @@ class VectorModel(PolicyEvents, MigrationModel):
     def _set_status(self, agents: np.ndarray, status: int) -> None:
         self.status_count -= np.bincount(self.pop.status[agents], minlength=len(STATUSES))
         self.status_count[status] += agents.size
+        self.pop.status[agents] = status
+
+    def _set_statuses(self, agents: np.ndarray, status: np.ndarray) -> None:
+        """Each agent to its own status (one pass, where _set_status would take one per status)."""
+        self.status_count -= np.bincount(self.pop.status[agents], minlength=len(STATUSES))
+        self.status_count += np.bincount(status, minlength=len(STATUSES))
         self.pop.status[agents] = status
 
     def _set_node(self, agents: np.ndarray, nodes) -> None:
@@ -248,9 +257,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         pop.legal[agents] = np.where(pending, ASYLUM_PENDING, np.where(gets, PERMIT, NO_STATUS))
         pop.path[agents] = -1
         pop.settled_since[agents] = t
-        status = np.where(came_back, RETURNED, np.where(home | stuck, RESIDENT, ARRIVED))
-        for s in (RETURNED, RESIDENT, ARRIVED):
-            self._set_status(agents[status == s], s)
+        self._set_statuses(agents, np.where(came_back, RETURNED, np.where(home | stuck, RESIDENT, ARRIVED)))
 
     # --- decisions -----------------------------------------------------------------------------
 
@@ -276,13 +283,17 @@ class VectorModel(PolicyEvents, MigrationModel):
             return
         pop, rng = self.pop, self.rng_sim
         node = pop.node[agents]
-        lag = 0 if informed else self._lags(agents.size)
-        epoch = np.broadcast_to(self.timeline.epoch_of(t - lag), agents.shape)
-        has_status = HAS_STATUS[pop.legal[agents]]
+        if informed:
+            epoch = np.full(agents.size, self.epoch_at[t])
+        else:  # the epoch each remembers (days before the run's first: the first epoch)
+            epoch = self.epoch_at[np.maximum(t - self._lags(agents.size), 0)]
+        legal = pop.legal[agents]  # each per-agent array is gathered once
+        income = self.income_at[node]
+        savings = pop.savings[agents]
         if settled:  # savings put aside since the last look
-            pop.savings[agents] = bh.accrued_savings(pop.savings[agents], self.income_at[node],
-                                                     t - pop.settled_since[agents],
-                                                     self.scenario.behaviour.saving_share)
+            savings = bh.accrued_savings(savings, income, t - pop.settled_since[agents],
+                                         self.scenario.behaviour.saving_share).astype(pop.savings.dtype)
+            pop.savings[agents] = savings
             pop.settled_since[agents] = t
             planned = np.full(agents.size, -1)
         else:
@@ -292,22 +303,22 @@ class VectorModel(PolicyEvents, MigrationModel):
             b.weights,
             (self.cand_route_utility, self.cand_cost, self.cand_death),
             self.cand_available, epoch, node,
-            here_log_income=bh.here_log_income(self.log_income_at[node], EARNS_FULL[pop.legal[agents]],
+            here_log_income=bh.here_log_income(self.log_income_at[node], EARNS_FULL[legal],
                                                b.irregular_income_share),
-            here_legal=np.where(has_status, 1.0, self.legal_chance_at[epoch, node]),
-            savings=bh.means(pop.savings[agents], self.income_at[node], self.scenario.behaviour),
+            here_legal=np.where(HAS_STATUS[legal], 1.0, self.legal_chance_at[epoch, node]),
+            savings=bh.means(savings, income, self.scenario.behaviour),
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
             planned=planned,
             uniform=rng.random(agents.size),
-            push=np.where(self.net.node_country[node] == self.home_country, self.push_at[t], 0.0),
+            push=np.where(self.node_at_home[node], self.push_at[t], 0.0),
             same_country_at=self.cand_same_country,
             needs_passport_at=self.cand_needs_passport,
             passport=pop.passport[agents],
             stay_bounds=self.stay_bounds,
         )
         stay = pick == 0
-        self._count_tps_choices(agents, node, pick, t)
+        self._count_tps_choices(agents, node, pick, t, legal)
         if not settled:
             self._settle(agents[stay], t, stuck=True)
         go = np.flatnonzero(~stay)

@@ -27,9 +27,14 @@ class PolicyEvents:
         self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
 
 
-    def _count_tps_choices(self, agents: np.ndarray, node: np.ndarray, pick: np.ndarray, t: int) -> None:
-        """What former TPS holders do at their first choice: stay without status, go home, move on."""
-        lost = np.flatnonzero(self.pop.legal[agents] == TPS_LOST)
+    def _count_tps_choices(self, agents: np.ndarray, node: np.ndarray, pick: np.ndarray, t: int,
+                           legal: np.ndarray | None = None) -> None:
+        """What former TPS holders do at their first choice: stay without status, go home, move on.
+
+        ``legal``: the agents' legal status if the caller has it at hand (saves a gather).
+        """
+        legal = self.pop.legal[agents] if legal is None else legal
+        lost = np.flatnonzero(legal == TPS_LOST)
         if lost.size == 0:
             return
         stays = pick[lost] == 0

@@ -13,6 +13,9 @@ import numpy as np
 from .network import MODES, Network
 from .policy import PolicyState
 from .scenario import Behaviour, Weights
+from .routes import (  # noqa: F401 (re-exported: the choice sets are read as bh.candidates, ...)
+    candidates, path_needs_passport, planned_candidates, same_country_candidates, suffix_sum,
+)
 from .vocabulary import Crossing, Mode
 
 US = "USA"
@@ -61,7 +64,7 @@ def arc_visa_refusal(net: Network, state: PolicyState) -> np.ndarray:
 def path_visa_refusal(net: Network, state: PolicyState) -> np.ndarray:
     """[path, pos] probability that a visa the rest of the route needs is refused (asked before setting off)."""
     log_granted = np.log1p(-np.minimum(arc_visa_refusal(net, state), 0.999999))
-    return (-np.expm1(_suffix_sum(log_granted, net.path_arcs))).astype(np.float32)
+    return (-np.expm1(suffix_sum(log_granted, net.path_arcs))).astype(np.float32)
 
 
 def arc_money_cost(net: Network, state: PolicyState) -> np.ndarray:
@@ -135,14 +138,6 @@ def country_legal_chance(net: Network, state: PolicyState, behaviour: Behaviour)
     return chance
 
 
-def _suffix_sum(per_arc: np.ndarray, path_arcs: np.ndarray) -> np.ndarray:
-    """[path, pos] sum of an arc quantity from position pos to the end of the path."""
-    vals = np.where(path_arcs >= 0, per_arc[np.maximum(path_arcs, 0)], 0.0)
-    out = np.zeros((path_arcs.shape[0], path_arcs.shape[1] + 1), dtype=np.float64)
-    out[:, :-1] = np.cumsum(vals[:, ::-1], axis=1)[:, ::-1]
-    return out
-
-
 def route_table(net: Network, state: PolicyState, behaviour: Behaviour,
                 perceived: np.ndarray | None = None) -> RouteTable:
     """Remaining-journey attributes of every (path, position) under ``state`` (and the perceived stops)."""
@@ -156,74 +151,16 @@ def route_table(net: Network, state: PolicyState, behaviour: Behaviour,
     last = net.path_nodes[np.arange(net.n_paths), net.path_length - 1]
     dest_country = net.node_country[last]
     return RouteTable(
-        money_cost=_suffix_sum(arc_money_cost(net, state), net.path_arcs).astype(np.float32),
+        money_cost=suffix_sum(arc_money_cost(net, state), net.path_arcs).astype(np.float32),
         refusal=path_visa_refusal(net, state),
-        death_risk=(-np.expm1(_suffix_sum(log_survive, net.path_arcs))).astype(np.float32),
-        interception=(-np.expm1(_suffix_sum(log_pass, net.path_arcs))).astype(np.float32),
-        days=_suffix_sum(days, net.path_arcs).astype(np.float32),
+        death_risk=(-np.expm1(suffix_sum(log_survive, net.path_arcs))).astype(np.float32),
+        interception=(-np.expm1(suffix_sum(log_pass, net.path_arcs))).astype(np.float32),
+        days=suffix_sum(days, net.path_arcs).astype(np.float32),
         dest_log_income=expected_log_income(country_log_income(net, behaviour)[dest_country], legal[dest_country],
                                             behaviour.irregular_income_share),
         dest_legal_chance=legal[dest_country],
         country_legal_chance=legal,
     )
-
-
-def candidates(net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """For every node, the (path, position) pairs that leave it: int16 [node, K], -1 padded.
-
-    Paths that continue from a node along the same sequence of locations are one alternative,
-    not several (listing it twice would double its choice probability).
-    """
-    per_node: list[list[tuple[int, int]]] = [[] for _ in range(net.n_nodes)]
-    seen: list[set] = [set() for _ in range(net.n_nodes)]
-    for p in range(net.n_paths):
-        length = int(net.path_length[p])
-        for pos in range(length - 1):
-            node = int(net.path_nodes[p, pos])
-            rest = tuple(net.path_nodes[p, pos:length].tolist())
-            if rest not in seen[node]:
-                seen[node].add(rest)
-                per_node[node].append((p, pos))
-    k = max(1, max(len(c) for c in per_node))
-    cand_path = np.full((net.n_nodes, k), -1, dtype=np.int16)
-    cand_pos = np.zeros((net.n_nodes, k), dtype=np.int16)
-    for node, cands in enumerate(per_node):
-        for j, (p, pos) in enumerate(cands):
-            cand_path[node, j], cand_pos[node, j] = p, pos
-    return cand_path, cand_pos
-
-
-def path_needs_passport(net: Network) -> np.ndarray:
-    """bool [path, pos]: the rest of the route has a flight from one country into another."""
-    abroad = net.node_country[net.arc_from] != net.node_country[net.arc_to]
-    flight = ((net.arc_mode == Mode.AIR) & abroad).astype(np.float64)
-    return _suffix_sum(flight, net.path_arcs)[:, :-1] > 0
-
-
-def same_country_candidates(net: Network, cand_path: np.ndarray) -> np.ndarray:
-    """bool [node, K]: the candidate route ends in the country of the location it leaves from."""
-    last = net.path_nodes[np.maximum(cand_path, 0), net.path_length[np.maximum(cand_path, 0)] - 1]
-    return (net.node_country[last] == net.node_country[:, None]) & (cand_path >= 0)
-
-
-def planned_candidates(net: Network, cand_path: np.ndarray, cand_pos: np.ndarray) -> np.ndarray:
-    """[path, pos] -> the candidate index, at that location, that carries on along the same route.
-
-    A traveller at a stop weighs carrying on as planned (this candidate) against every other
-    choice; -1 at a route's last location.
-    """
-    index = {}
-    for node in range(net.n_nodes):
-        for k in np.flatnonzero(cand_path[node] >= 0):
-            p, q = int(cand_path[node, k]), int(cand_pos[node, k])
-            index[(node, tuple(net.path_nodes[p, q : net.path_length[p]].tolist()))] = k
-    planned = np.full(net.path_nodes.shape, -1, dtype=np.int16)
-    for p in range(net.n_paths):
-        length = int(net.path_length[p])
-        for q in range(length - 1):
-            rest = tuple(net.path_nodes[p, q:length].tolist())
-            planned[p, q] = index[(rest[0], rest)]
-    return planned
 
 
 def accrued_savings(savings, monthly_income, days_settled, saving_share: float) -> np.ndarray:

@@ -8,12 +8,12 @@ and 5-95% range over seeds, and says when that range includes zero.
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from .local_pool import map_in_order
 from .scenario import Scenario
 
 HEADLINE = ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths",
@@ -37,12 +37,7 @@ def _pair(args) -> pd.DataFrame:
 
 def seed_pairs(scenario: Scenario, seeds: Sequence[int], workers: int = 2) -> pd.DataFrame:
     """One row per seed, year and outcome: the policy run's value and its counterfactual's."""
-    jobs = [(scenario, s) for s in seeds]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            frames = list(pool.map(_pair, jobs))
-    else:
-        frames = [_pair(j) for j in jobs]
+    frames = map_in_order(_pair, [(scenario, s) for s in seeds], workers)
     out = pd.concat(frames, ignore_index=True)
     out["difference"] = out["policy"] - out["counterfactual"]
     return out

@@ -6,11 +6,11 @@ the spin-up doubles, they carry the start, not the model.
 """
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
 import pandas as pd
 
+from .local_pool import map_in_order
 from .scenario import Scenario
 
 OUTCOMES = ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "departures",
@@ -33,12 +33,7 @@ def _yearly(args) -> pd.DataFrame:
 def compare(scenario: Scenario, days: Sequence[int] = (180, 365), seeds: Sequence[int] = range(4),
             workers: int = 2) -> pd.DataFrame:
     """Per year and outcome, the mean over seeds for each spin-up length and the relative change from the first."""
-    jobs = [(scenario, d, s) for d in days for s in seeds]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            frames = list(pool.map(_yearly, jobs))
-    else:
-        frames = [_yearly(j) for j in jobs]
+    frames = map_in_order(_yearly, [(scenario, d, s) for d in days for s in seeds], workers)
     runs = pd.concat(frames, ignore_index=True)
     means = runs.pivot_table(index=["year", "outcome"], columns="spin_up_days", values="value", aggfunc="mean")
     first, last = means.columns[0], means.columns[-1]

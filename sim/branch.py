@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from pathlib import Path
 from typing import Callable
 
+from .errors import ScenarioError
 from .scenario import Scenario
 
 
@@ -133,3 +135,25 @@ def resume(state: dict, scenario: Scenario):
     model = pickle.loads(state["model"])
     model.adopt_timeline(scenario)
     return model
+
+
+def state_options(sc, engine: str, save_state: str | None, from_state: Path | None, counterfactual: bool):
+    """The command line's --from-state (read and checked against the scenario) and --save-state date."""
+    if counterfactual and (save_state or from_state):
+        raise ScenarioError(None, "--counterfactual", "branches from its own state; it takes neither --save-state "
+                            "nor --from-state")
+    date = None
+    if save_state is not None:
+        try:
+            date = dt.date.fromisoformat(save_state)
+        except ValueError:
+            raise ScenarioError(None, "--save-state", f"expected a date YYYY-MM-DD, got {save_state!r}") from None
+        state_day(sc, date)
+    state = None
+    if from_state is not None:
+        state = read_state(from_state)
+        check_state(state, sc, engine, from_state)
+        if date is not None and date < dt.date.fromisoformat(state["date"]):
+            raise ScenarioError(None, "--save-state", f"{date} is before the state it carries on from "
+                                f"({state['date']}, {from_state})")
+    return state, date

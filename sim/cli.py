@@ -126,7 +126,9 @@ def run(
         run_ensemble_command(sc, ensemble, out_dir, engine, counterfactual, posterior, workers, scheduler, force,
                              report, console, out)
         return
-    state, save_date = _state_options(sc, engine, save_state, from_state, counterfactual)
+    from .branch import state_options
+
+    state, save_date = state_options(sc, engine, save_state, from_state, counterfactual)
     out_dir = out_dir or Path("results") / scenario_file.stem
     if out_dir.exists() and not force:
         raise FileExistsError(f"{out_dir} exists; pass --force to replace it")
@@ -160,32 +162,6 @@ def run(
     if report:
         _print_checks(out_dir)
         out.print(f"report: {out_dir / 'report.html'}", highlight=False, soft_wrap=True)
-
-
-def _state_options(sc, engine: str, save_state: Optional[str], from_state: Optional[Path], counterfactual: bool):
-    """The state to carry on from (read and checked against the scenario) and the date to save one on."""
-    import datetime as dt
-
-    from .branch import check_state, read_state, state_day
-
-    if counterfactual and (save_state or from_state):
-        raise ScenarioError(None, "--counterfactual", "branches from its own state; it takes neither --save-state "
-                            "nor --from-state")
-    date = None
-    if save_state is not None:
-        try:
-            date = dt.date.fromisoformat(save_state)
-        except ValueError:
-            raise ScenarioError(None, "--save-state", f"expected a date YYYY-MM-DD, got {save_state!r}") from None
-        state_day(sc, date)
-    state = None
-    if from_state is not None:
-        state = read_state(from_state)
-        check_state(state, sc, engine, from_state)
-        if date is not None and date < dt.date.fromisoformat(state["date"]):
-            raise ScenarioError(None, "--save-state", f"{date} is before the state it carries on from "
-                                f"({state['date']}, {from_state})")
-    return state, date
 
 
 def _print_checks(run_dir: Path) -> None:

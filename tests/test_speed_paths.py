@@ -40,7 +40,7 @@ def _case(seed: int, n: int = 30000, settled_share: float = 0.8):
                                Weights(move=0.0, cost=-0.3, plan=0.5),  # a cost term that attracts
                                Weights(move=-9.0, cost=1.5, income=2.8, legal_status=0.8),
                                Weights(move=5.0, cost=0.5)])  # many leave: most rows go to the exact loop
-def test_sure_stay_bound_and_threads_pick_alike(seed, w):
+def test_bounds_and_threads_pick_alike(seed, w):
     tables, available, args = _case(seed)
     plain = kernels.choose_routes(w, tables, available, kernel="numba", parallel=False, **args)
     bounds = kernels.StayBounds(*tables[0].shape[:2])

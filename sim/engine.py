@@ -26,6 +26,18 @@ DARIEN, US_BORDER = Crossing.DARIEN, Crossing.US_BORDER
 PUSH_BACK, DETAIN, DEPORT = BorderResponse
 
 
+def first_occurrences(agents: np.ndarray) -> np.ndarray:
+    """``agents`` without repeats, in the order of their first occurrence (the same array if none repeat).
+
+    A calendar may hold an agent twice for one day (scheduled, then again after an intervening
+    change); acting on both would count one agent's change of status twice.
+    """
+    if agents.size < 2:
+        return agents
+    _, first = np.unique(agents, return_index=True)
+    return agents if first.size == agents.size else agents[np.sort(first)]
+
+
 class VectorModel(PolicyEvents, MigrationModel):
     """Migrant route choice on a network, for populations of millions (constructor: MigrationModel)."""
 
@@ -265,7 +277,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         """Today's reconsiderations (drawn, or due after news of a policy) and ends of detention."""
         due = self.calendar.pop(t)
         status = self.pop.status[due]
-        released = due[(status == DETAINED) & (self.pop.countdown[due] == DETAINED_UNTIL_DUE)]
+        released = first_occurrences(due[(status == DETAINED) & (self.pop.countdown[due] == DETAINED_UNTIL_DUE)])
         if released.size:  # detention without a removal lever ends in removal
             self._deport(released, self.pop.held_by[released].astype(np.int64), t)
         news = due[IS_SETTLED[status]]
@@ -390,7 +402,7 @@ class VectorModel(PolicyEvents, MigrationModel):
     def _resume_work(self, t: int) -> None:
         """Travellers who have earned the next leg decide again where they are (usually: carry on)."""
         due = self.back_on_the_road.pop(t)
-        due = due[self.pop.status[due] == WORKING]
+        due = first_occurrences(due[self.pop.status[due] == WORKING])  # scheduled twice: one resumption
         if due.size:
             self._set_status(due, IN_TRANSIT)
             self._decide(due, t, settled=False)

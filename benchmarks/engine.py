@@ -5,6 +5,7 @@ fresh process (so peak memory is that run's own), and prints one table.
 
     .venv/bin/python benchmarks/engine.py                 # 1e5, 1e6 and the full population (scale 1)
     .venv/bin/python benchmarks/engine.py --sizes 1e5 1e6
+    .venv/bin/python benchmarks/engine.py --scenario scenarios/history_2021_2025.yaml --sizes full   # as shipped
 """
 from __future__ import annotations
 
@@ -40,13 +41,22 @@ def five_year_scenario(agents: float | None, behaviour: str = "calibrated"):
     return sc.model_copy(update=update)
 
 
-def measure(agents: float | None, behaviour: str = "calibrated") -> dict:
+def shipped_scenario(path: Path, agents: float | None):
+    """A scenario file as shipped (spin-up and timeline included) at ``agents`` agents (None: scale 1)."""
+    from sim.load import load_scenario
+
+    sc = load_scenario(path, check_size=False)
+    people = sum(g.people for g in sc.population)
+    return sc.model_copy(update={"scale": 1.0 if agents is None else max(people / agents, 1.0)})
+
+
+def measure(agents: float | None, behaviour: str = "calibrated", scenario: Path | None = None) -> dict:
     """One run in this process: wall time, agent-days/s, peak RSS growth per agent."""
     import numpy as np  # noqa: F401  (imported before the baseline RSS reading)
 
     from sim.engine import VectorModel
 
-    sc = five_year_scenario(agents, behaviour)
+    sc = five_year_scenario(agents, behaviour) if scenario is None else shipped_scenario(scenario, agents)
     warm = VectorModel(sc.model_copy(update={"scale": 1e4}), collect=False)  # warm caches and compile the choice kernel
     for _ in range(3):
         warm.step()
@@ -60,10 +70,10 @@ def measure(agents: float | None, behaviour: str = "calibrated") -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     n = model.pop.size
     return {
-        "agents": n, "days": sc.days, "scale": round(sc.scale, 3),
+        "agents": n, "days": model.n_days, "scale": round(sc.scale, 3),
         "setup_s": round(built - began, 2), "run_s": round(done - built, 2), "wall_s": round(done - began, 2),
         "cpu_s": round(cpu, 2),
-        "agent_days_per_s": n * sc.days / (done - began),
+        "agent_days_per_s": n * model.n_days / (done - began),
         "peak_bytes_per_agent": (peak - rss0) / n,
         "state_bytes_per_agent": model.pop.nbytes() / n,
         "departures": int(model.rec.flow["departures"].sum()),
@@ -76,15 +86,20 @@ def main() -> None:
                         help="agent counts, or 'full' for the whole population at scale 1")
     parser.add_argument("--behaviour", choices=["calibrated", "default"], default="calibrated",
                         help="the shipped calibrated behaviour, or the library defaults")
+    parser.add_argument("--scenario", type=Path, default=None,
+                        help="run this scenario file as shipped (spin-up and timeline included) instead of the "
+                             "baseline population under its start-of-run policies over 2021-2025")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(None if args.one == "full" else float(args.one), args.behaviour)))
+        scenario = args.scenario.resolve() if args.scenario else None
+        print(json.dumps(measure(None if args.one == "full" else float(args.one), args.behaviour, scenario)))
         return
     print(f"{'agents':>10} {'days':>5} {'setup s':>8} {'wall s':>7} {'cpu s':>6} {'agent-days/s':>14} "
           f"{'peak B/agent':>13} {'state B/agent':>14} {'departures':>11}")
     for size in args.sizes:
-        proc = subprocess.run([sys.executable, __file__, "--one", size, "--behaviour", args.behaviour],
+        extra = ["--scenario", str(args.scenario.resolve())] if args.scenario else []
+        proc = subprocess.run([sys.executable, __file__, "--one", size, "--behaviour", args.behaviour, *extra],
                               capture_output=True, text=True)
         if proc.returncode:
             print(f"{size}: failed\n{proc.stderr[-2000:]}")

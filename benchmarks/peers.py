@@ -204,11 +204,13 @@ def child(args) -> None:
 # --- the table -------------------------------------------------------------------------------
 
 
-def measure(d: Path, engine: str, n: int, settled: float, timeout: float):
+def measure(d: Path, engine: str, n: int, settled: float, timeout: float, tree: str | None = None):
+    """One cell in a fresh process; ``tree``: run migsim from that source tree (PYTHONPATH) instead."""
     cmd = [sys.executable, __file__, "--child", "--engine", engine, "--agents", str(n), "--settled", str(settled),
            "--dir", str(d)]
+    env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve())} if tree else None
     try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"note": f"over {timeout:.0f} s"}
     if res.returncode != 0:
@@ -243,11 +245,19 @@ def main() -> None:
     ap.add_argument("--settled", type=float, default=0.0)
     ap.add_argument("--dir", default="")
     ap.add_argument("--json", default="", help="also write the measurements to this JSON file")
+    ap.add_argument("--engines", nargs="*", default=list(ENGINES), choices=ENGINES, help="the engines to run")
+    ap.add_argument("--sizes", nargs="*", type=int, default=None, help="agent counts (default 10^4, 10^5, 10^6)")
+    ap.add_argument("--vector-tree", action="append", default=[], metavar="NAME=DIR",
+                    help="also run the vectorised engine from this source tree (an earlier commit exported with "
+                         "git archive), in the same invocation: before/after ratios under the same load")
     args = ap.parse_args()
     if args.child:
         return child(args)
 
-    sizes = SIZES[:1] if args.quick else SIZES
+    sizes = args.sizes or (SIZES[:1] if args.quick else SIZES)
+    runs = [(e, e, None) for e in args.engines]  # (row label, engine, source tree)
+    runs += [(f"migsim_vector ({name})", "migsim_vector", tree) for name, tree in
+             (t.split("=", 1) for t in args.vector_tree)]
     with tempfile.TemporaryDirectory(prefix="peers-") as tmp:
         d = Path(tmp)
         write_flee_dir(d)
@@ -258,17 +268,17 @@ def main() -> None:
         print(f"# corridor: {N_CHAIN + N_CAMPS} locations, {DAYS} days; each cell one fresh process", flush=True)
         rows = []
         for settled in (0.0, 0.9):
-            for engine in ENGINES:
+            for label, engine, tree in runs:
                 last = None
                 for n in sizes:
                     if n > 100_000 and last and "step_s" in last and (last["build_s"] + last["step_s"]) * 10 > RUN_BUDGET_S:
-                        rows.append((settled, engine, n, {"note": "skipped: predicted over "
+                        rows.append((settled, label, n, {"note": "skipped: predicted over "
                                                           f"{RUN_BUDGET_S:.0f} s"}))
                         continue
                     began = time.perf_counter()
-                    last = measure(d, engine, n, settled, timeout=600)
-                    rows.append((settled, engine, n, last))
-                    print(f"#   {engine:14s} {n:>9,} settled {settled:.0%}: "
+                    last = measure(d, engine, n, settled, timeout=600, tree=tree)
+                    rows.append((settled, label, n, last))
+                    print(f"#   {label:14s} {n:>9,} settled {settled:.0%}: "
                           f"{json.dumps(last)} ({time.perf_counter() - began:.0f} s)", flush=True)
         print_table(rows)
         if args.json:

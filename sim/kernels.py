@@ -36,17 +36,21 @@ NEVER = -(2 ** 62)  # hits of a pair whose bounds are not usable
 def threads() -> int:
     """Threads the numba choice loop uses: ``MIGSIM_THREADS`` (default 1), at most numba's thread count.
 
-    One by default: a run's choices are a third of its time, and on a machine whose cores are
-    already busy (a calibration's or a sweep's worker processes) threads that wait for each
-    other at the end of every parallel loop cost more than they gain; see benchmarks/README.md.
+    One by default: a run's choices are now a quarter of its time or less, and on a machine whose
+    cores are already busy (a calibration's or a sweep's worker processes) a second thread gained
+    nothing (benchmarks/README.md). The picks are the same whatever the number.
     """
     if njit is None:
         return 1
     import numba
 
     n = max(1, min(int(os.environ.get("MIGSIM_THREADS") or 1), numba.config.NUMBA_NUM_THREADS))
-    if n > 1 and numba.get_num_threads() != n:
-        numba.set_num_threads(n)
+    if n > 1:
+        # idle threads sleep instead of spinning between loops (read when the OpenMP pool starts): with the
+        # default spinning, two threads on a loaded 2-core machine took twice the time of one
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        if numba.get_num_threads() != n:
+            numba.set_num_threads(n)
     return n
 
 

@@ -285,3 +285,12 @@ def test_dask_scheduler_gives_the_result_of_one_process(tmp_path, synthetic):
         dask = run_calibration(cfg, tmp_path / "dask", scheduler=cl.scheduler_address)
     assert dask.fit.simulated == alone.fit.simulated
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "alone")
+
+
+def test_rows_left_out_with_a_reason_are_skipped_and_say_why(tmp_path):
+    write_observed(tmp_path / "obs", FIT + VALIDATION)
+    prep = prepare_all(write_config(tmp_path, not_fitted={"f_stock_per": "not like for like"}))
+    assert set(prep.rows["id"]) == FITTED - {"f_stock_per"}
+    assert prep.skipped["f_stock_per"] == "not fitted: not like for like"
+    with pytest.raises(ScenarioError, match=r"not_fitted\.v_darien_h2: no such fit-window row"):
+        prepare_all(write_config(tmp_path, not_fitted={"v_darien_h2": "a validation row is never a fit row"}))

@@ -73,6 +73,8 @@ class CalibrationConfig(BaseModel):
     fit: list[str] = []  # target ids fitted
     observed: str = ""  # directory of observed-figure CSVs (sim/observed.py), relative to this file
     series: list[str] = []  # observed series fitted (e.g. darien_crossings_north, stock)
+    # observed rows of those series left out of the fit, each with the reason (e.g. not like for like)
+    not_fitted: dict[str, str] = {}
     scale: Annotated[float, Field(ge=1)]  # people per agent during calibration
     seed: Annotated[int, Field(ge=0)] = 0
     parameters: dict[str, Prior] = Field(min_length=1)  # dotted path into the scenario -> prior

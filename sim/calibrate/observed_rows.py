@@ -3,8 +3,8 @@
 Only :func:`fitted_rows` reads observed figures for a calibration, and it keeps only the fit window
 (``sim.observed.fit_window``: rows ending on or before ``FIT_END``), then the Venezuelan rows the
 scenario's dates cover, the series the calibration file names, and the rows the network can produce
-(a stock or arrivals in a country the network has no location in cannot be compared; such rows are
-listed as skipped). Validation rows never get past it, so they can reach neither the loss nor any
+(a stock or arrivals in a country the network has no location in cannot be compared) less those the
+file leaves out with a reason (``not_fitted``); skipped rows are listed with why. Validation rows never get past it, so they can reach neither the loss nor any
 stage of the fit.
 """
 from __future__ import annotations
@@ -45,6 +45,11 @@ def fitted_rows(cfg: CalibrationConfig, file: Path, scenario: Scenario) -> tuple
     rows = comparable(rows, first, scenario.end)
     rows = rows[rows["series"].isin(cfg.series)]
     skipped = unreachable(rows, scenario)
+    for row_id, why in cfg.not_fitted.items():
+        if row_id not in set(rows["id"]):
+            raise ScenarioError(file, f"not_fitted.{row_id}", "no such fit-window row of the series fitted "
+                                f"(seeds/observed/, series {', '.join(cfg.series)})")
+        skipped[row_id] = f"not fitted: {why}"
     rows = rows[~rows["id"].isin(skipped)].reset_index(drop=True)
     for i, name in enumerate(cfg.series):
         if name not in present:

@@ -100,14 +100,16 @@ def write_tables(directory: Path, tables: dict[str, pd.DataFrame], yearly: pd.Da
         yearly.to_csv(directory / "yearly.csv", index=False, float_format="%.6g")
 
 
-def write_atomic(path: Path, text: str) -> Path:
+def write_atomic(path: Path, text: str | bytes) -> Path:
     """Write beside the target, then rename: a reader never sees half a file (permissions as open() gives)."""
     with writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # as a plain open() would have made it, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException as err:
@@ -116,3 +118,13 @@ def write_atomic(path: Path, text: str) -> Path:
             err.filename = str(path)
         raise
     return path
+
+
+def write_table_atomic(path: Path, table) -> Path:
+    """A pyarrow table as Parquet, written as :func:`write_atomic` writes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return write_atomic(path, sink.getvalue().to_pybytes())

@@ -183,7 +183,7 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(sweep_file, reference,
     proc.stderr.close()
     before = stored_runs(out)
     assert 3 <= len(before) < 12, "the kill should land mid-way"
-    (out / "runs" / ".run-p0000099-r0000.parquet.x.tmp").write_bytes(b"PAR1 half a file")  # as if killed mid-write
+    (out / "runs" / ".run-p0000099-r0000.parquet.x.partial").write_bytes(b"PAR1 half a file")  # as if killed mid-write
 
     resumed = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     assert resumed.returncode == 0, resumed.stderr

@@ -65,8 +65,8 @@ class Problem:
                 "fixed": self.fixed, "parameters": list(self.names), "figures": figures}
 
 
-NOT_MODEL = {"calibrate", "report", "sweep", "flee", "cli.py", "api.py", "app.py", "app_launch.py", "flee_import.py",
-             "__main__.py"}
+NOT_MODEL = {"calibrate", "report", "sweep", "ensemble", "flee", "cli.py", "api.py", "app.py", "app_launch.py",
+             "flee_import.py", "__main__.py", "effects.py", "spin_up.py", "local_pool.py"}
 
 
 def model_code() -> str:

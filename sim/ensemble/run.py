@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from ..rundir import write_atomic
 from ..scenario import Scenario
-from ..sweep.store import _atomic_write_table
+from ..rundir import write_table_atomic
 from . import store, summary
 from .members import Member, member_scenario, members, posterior_record
 from .tables import member_rows
@@ -66,7 +66,10 @@ def record(job: Job, posterior: dict | None) -> dict:
     observed = None
     if job.observed is not None:
         observed = hashlib.sha256(job.observed.to_csv(index=False).encode()).hexdigest()
+    from ..calibrate.evaluate import model_code
+
     return {"scenario": job.scenario.model_dump(mode="json"), "network_sha256": network, "engine": job.engine,
+            "model_code_sha256": model_code(),  # members run by other model code are not mixed in
             "counterfactual": job.counterfactual, "posterior": posterior, "observed_sha256": observed}
 
 
@@ -101,7 +104,7 @@ def run_ensemble(job: Job, n: int, out: str | Path, draws: pd.DataFrame | None =
 def write_results(out: Path, rows: pd.DataFrame, job: Job, n: int, skipped: int, seconds: float,
                   report: bool) -> Outcome:
     """members.parquet, summary.csv, effects.csv, observed.csv (each whole or not at all) and the report."""
-    _atomic_write_table(out / "members.parquet", pa.Table.from_pandas(rows, preserve_index=False))
+    write_table_atomic(out / "members.parquet", pa.Table.from_pandas(rows, preserve_index=False))
     table = summary.summary(rows)
     write_atomic(out / "summary.csv", table.to_csv(index=False, float_format="%.10g"))
     effects = None

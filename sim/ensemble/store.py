@@ -19,7 +19,7 @@ import pyarrow as pa
 from ..errors import ScenarioError
 from ..failures import reading
 from ..rundir import write_atomic
-from ..sweep.store import _atomic_write_table
+from ..rundir import write_table_atomic
 
 MEMBER_FILE = re.compile(r"^member-(\d{5})\.parquet$")
 RESULTS = ("members.parquet", "summary.csv", "effects.csv", "observed.csv", "report.html")
@@ -45,7 +45,7 @@ def open_store(out: Path, record: dict, force: bool = False) -> Path:
                 raise ScenarioError(out, None, f"holds another ensemble (changed: {', '.join(changed)}); use "
                                     "another --out, or --force to start over")
     (out / "members").mkdir(parents=True, exist_ok=True)
-    for stale in (out / "members").glob(".*.tmp"):
+    for stale in (out / "members").glob(".*.partial"):
         stale.unlink(missing_ok=True)
     if not plan.is_file():
         write_atomic(plan, json.dumps(record, indent=1, default=str) + "\n")
@@ -62,7 +62,7 @@ def stored(out: Path) -> set[int]:
 
 
 def write_member(out: Path, index: int, rows: pd.DataFrame) -> None:
-    _atomic_write_table(member_path(out, index), pa.Table.from_pandas(rows, preserve_index=False))
+    write_table_atomic(member_path(out, index), pa.Table.from_pandas(rows, preserve_index=False))
 
 
 def read_members(out: Path, n: int) -> pd.DataFrame:

@@ -12,10 +12,8 @@ complete or does not exist; its name is its (point, replicate), so a run is neve
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +23,7 @@ import pyarrow.parquet as pq
 
 from ..errors import ScenarioError
 from ..failures import reading
+from ..rundir import write_atomic, write_table_atomic
 from .spec import SweepPlan
 
 RUN_FILE = re.compile(r"^run-p(\d+)-r(\d+)\.parquet$")
@@ -48,27 +47,6 @@ def run_schema(plan: SweepPlan) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as err:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(err, OSError) and err.filename in (None, tmp):  # a full disk names no file
-            err.filename = str(path)
-        raise
-
-
-def _atomic_write_table(path: Path, table: pa.Table) -> None:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink)
-    _atomic_write_bytes(path, sink.getvalue().to_pybytes())
-
-
 def open_store(out: str | Path, plan: SweepPlan, design: pd.DataFrame, sweep_text: str,
                force: bool = False) -> Path:
     """Create the sweep directory, or reopen it to resume the same sweep (``force`` starts over)."""
@@ -90,9 +68,9 @@ def open_store(out: str | Path, plan: SweepPlan, design: pd.DataFrame, sweep_tex
     out.mkdir(parents=True, exist_ok=True)
     clean_partial(out)
     if not (out / "design.parquet").is_file():  # plan first, design last: a store is complete once it has both
-        _atomic_write_bytes(plan_file, (json.dumps(record, indent=1, default=str) + "\n").encode("utf-8"))
-        _atomic_write_bytes(out / "sweep.yaml", sweep_text.encode("utf-8"))
-        _atomic_write_table(out / "design.parquet", pa.Table.from_pandas(design, preserve_index=False))
+        write_atomic(plan_file, json.dumps(record, indent=1, default=str) + "\n")
+        write_atomic(out / "sweep.yaml", sweep_text)
+        write_table_atomic(out / "design.parquet", pa.Table.from_pandas(design, preserve_index=False))
     (out / "runs").mkdir(exist_ok=True)
     return out
 
@@ -100,7 +78,7 @@ def open_store(out: str | Path, plan: SweepPlan, design: pd.DataFrame, sweep_tex
 def clean_partial(out: Path) -> None:
     """Remove temporary files left by a sweep killed while writing (never read as runs)."""
     for d in (out, out / "runs"):
-        for f in (d.glob(".*.tmp") if d.is_dir() else ()):
+        for f in (d.glob(".*.partial") if d.is_dir() else ()):
             f.unlink(missing_ok=True)
 
 
@@ -129,7 +107,7 @@ def write_run(out: Path, row: dict, schema: pa.Schema) -> Path:
     """Store one finished run (atomically; a repeat of the same run replaces it)."""
     table = pa.Table.from_pylist([{name: row.get(name) for name in schema.names}], schema=schema)
     path = run_path(out, int(row["point"]), int(row["replicate"]))
-    _atomic_write_table(path, table)
+    write_table_atomic(path, table)
     return path
 
 

@@ -19,8 +19,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # demo: one run of baseline_2024 at 100 people per agent (results/baseline_2024/, ~10 s), then an ensemble
 # of 10 members at 200 people per agent on 2 worker processes, with fan charts and intervals
-# (results/baseline_2024_ensemble/): about 30 s in all on 2 idle cores (estimated from CPU time; 87 s measured
-# while a calibration shared the machine, benchmarks/README.md).
+# (results/baseline_2024_ensemble/): 25 s in all on 2 idle cores (benchmarks/README.md).
 demo: $(VENV)/.installed
 	$(BIN)/migsim run scenarios/baseline_2024.yaml --out results/baseline_2024 --force
 	$(BIN)/migsim run scenarios/baseline_2024.yaml --ensemble 10 --scale 200 --workers 2 \

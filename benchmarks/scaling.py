@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,32 +30,21 @@ SCENARIO = REPO / "scenarios" / "baseline_2024.yaml"
 
 def measure(agents: float, scenario: Path) -> dict:
     """One run in this process: set-up and run time, CPU, peak RSS growth per agent, departures."""
-    import numpy as np  # noqa: F401  (imported before the baseline RSS reading)
+    from engine import timed_run  # benchmarks/engine.py, beside this file
 
-    from sim.engine import VectorModel
     from sim.load import load_scenario
 
     sc = load_scenario(scenario, check_size=False)
     people = sum(g.people for g in sc.population)
     sc = sc.model_copy(update={"scale": people / agents})
-    warm = VectorModel(sc.model_copy(update={"scale": people / 1e3}), collect=False)  # load the compiled kernels
-    for _ in range(3):
-        warm.step()
-    del warm
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    began, cpu0 = time.perf_counter(), time.process_time()
-    model = VectorModel(sc, collect=False)
-    built = time.perf_counter()
-    model.run()
-    done, cpu = time.perf_counter(), time.process_time() - cpu0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    model, t = timed_run(sc, people / 1e3)  # warm on 1,000 agents
     n = model.pop.size
     return {
         "agents": n, "days": model.n_days, "scale": sc.scale,
-        "setup_s": built - began, "run_s": done - built, "wall_s": done - began, "cpu_s": cpu,
-        "per_day_us": 1e6 * (done - built) / model.n_days,
-        "agent_days_per_s": n * model.n_days / (done - began),
-        "peak_bytes_per_agent": (peak - rss0) / n,
+        "setup_s": t["setup_s"], "run_s": t["run_s"], "wall_s": t["wall_s"], "cpu_s": t["cpu_s"],
+        "per_day_us": 1e6 * t["run_s"] / model.n_days,
+        "agent_days_per_s": n * model.n_days / t["wall_s"],
+        "peak_bytes_per_agent": t["peak_bytes"] / n,
         "departures": int(model.rec.flow["departures"].sum()),
     }
 

@@ -60,3 +60,15 @@ class Calendar:
         if not chunks:
             return np.empty(0, dtype=np.int32)
         return np.concatenate(chunks).astype(np.int32, copy=False)
+
+
+def first_occurrences(agents: np.ndarray) -> np.ndarray:
+    """``agents`` without repeats, in the order of their first occurrence (the same array if none repeat).
+
+    A calendar may hold an agent twice for one day (scheduled, then again after an intervening
+    change); acting on both would count one agent's change of status twice.
+    """
+    if agents.size < 2:
+        return agents
+    _, first = np.unique(agents, return_index=True)
+    return agents if first.size == agents.size else agents[np.sort(first)]

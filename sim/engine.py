@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
-from .calendar import Calendar
+from .calendar import Calendar, first_occurrences
 from .engine_events import PolicyEvents
 from .kernels import StayBounds, choose_routes
 from .model import MigrationModel
@@ -24,18 +24,6 @@ from .vocabulary import BorderResponse, Crossing, Mode
 AIR = Mode.AIR
 DARIEN, US_BORDER = Crossing.DARIEN, Crossing.US_BORDER
 PUSH_BACK, DETAIN, DEPORT = BorderResponse
-
-
-def first_occurrences(agents: np.ndarray) -> np.ndarray:
-    """``agents`` without repeats, in the order of their first occurrence (the same array if none repeat).
-
-    A calendar may hold an agent twice for one day (scheduled, then again after an intervening
-    change); acting on both would count one agent's change of status twice.
-    """
-    if agents.size < 2:
-        return agents
-    _, first = np.unique(agents, return_index=True)
-    return agents if first.size == agents.size else agents[np.sort(first)]
 
 
 class VectorModel(PolicyEvents, MigrationModel):

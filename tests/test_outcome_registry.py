@@ -69,6 +69,7 @@ def assert_refused(check, key: str, command: list, out) -> None:
     errors = [line for line in proc.stderr.splitlines() if "deaths__caracas_valencia" in line]
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(errors) == 1 and "necocli_capurgana" in errors[0] and not out.exists()
+    assert proc.stderr.strip().splitlines() == errors  # nothing else: no "at most N simulations" before it
 
 
 def test_a_sweep_asking_for_deaths_on_a_safe_segment_is_refused_when_checked(tmp_path):

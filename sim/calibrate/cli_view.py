@@ -23,14 +23,20 @@ def calibrate_with_progress(config_file: Path, out_dir: Path, workers: int, sche
 
     e = load_config(config_file).effort
     where = f"Dask at {scheduler}" if scheduler else f"{workers} local process(es)"
-    console.print(f"{config_file}: at most {e.runs} simulations ({e.screen} screen, {e.optimise} x {e.seeds} "
-                  f"optimise, {e.abc} ABC, {e.check_replicates} check) on {where}", highlight=False)
-    if output_state(out_dir) == "unfinished" and not force:
-        console.print(f"resuming {out_dir}: stored simulations are read, not run again", highlight=False)
+    resuming = output_state(out_dir) == "unfinished" and not force
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                         TimeRemainingColumn(), console=console, disable=not console.is_terminal)
+    started = []
 
     def stage(label: str, total: int):
+        if not started:  # the file and its figures passed their checks: say what is coming (a refusal is one line)
+            started.append(True)
+            progress.console.print(f"{config_file}: at most {e.runs} simulations ({e.screen} screen, {e.optimise} x "
+                                   f"{e.seeds} optimise, {e.abc} ABC, {e.check_replicates} check) on {where}",
+                                   highlight=False)
+            if resuming:
+                progress.console.print(f"resuming {out_dir}: stored simulations are read, not run again",
+                                       highlight=False)
         if not console.is_terminal:
             console.print(f"{label}: {total} runs", highlight=False)
         task = progress.add_task(label, total=total)

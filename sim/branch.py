@@ -68,14 +68,13 @@ def state_day(scenario: Scenario, date: dt.date, key: str = "--save-state") -> i
 def identity(scenario: Scenario, date: dt.date) -> dict:
     """What a state must share with the scenario that continues it: everything but the labels and the
     timeline's entries from ``date`` on (those are what a branch may change)."""
-    import hashlib
-    from pathlib import Path
+    from .provenance import sha256
 
     data = scenario.model_dump(mode="json")
     for key in _NOT_COMPARED:
         data.pop(key, None)
     data["policy"] = [lv for lv in data["policy"]["timeline"] if dt.date.fromisoformat(lv["date"]) < date]
-    data["network_sha256"] = hashlib.sha256(Path(scenario.network).read_bytes()).hexdigest()
+    data["network_sha256"] = sha256(Path(scenario.network).read_bytes())
     return data
 
 

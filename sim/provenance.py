@@ -19,6 +19,23 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+NOT_MODEL = {"calibrate", "report", "sweep", "ensemble", "flee", "cli.py", "api.py", "app.py", "app_launch.py",
+             "flee_import.py", "__main__.py", "effects.py", "spin_up.py", "local_pool.py"}
+
+
+def model_code() -> str:
+    """sha256 of the model's source (every module of ``sim`` but the calibration, sweep, ensemble, report and
+    command-line code): stored simulations of other code are not mixed with new ones when a calibration or an
+    ensemble resumes."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if rel.parts[0] not in NOT_MODEL:
+            digest.update(str(rel).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def library_versions() -> dict[str, str | None]:
     """Installed versions of the libraries that shape a run's numbers and files (None: not installed)."""
     found = {}

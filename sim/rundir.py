@@ -128,3 +128,10 @@ def write_table_atomic(path: Path, table) -> Path:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink)
     return write_atomic(path, sink.getvalue().to_pybytes())
+
+
+def differing_keys(stored: dict, record: dict) -> list[str]:
+    """Top-level keys on which a stored JSON record and ``record`` (as JSON would store it) differ: what a
+    resumable store (calibration, sweep, ensemble) names when it is asked to resume something else."""
+    wanted = json.loads(json.dumps(record, default=str))
+    return sorted(k for k in set(stored) | set(wanted) if stored.get(k) != wanted.get(k))

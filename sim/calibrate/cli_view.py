@@ -26,11 +26,12 @@ def calibrate_with_progress(config_file: Path, out_dir: Path, workers: int, sche
     resuming = output_state(out_dir) == "unfinished" and not force
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                         TimeRemainingColumn(), console=console, disable=not console.is_terminal)
-    started = []
+    announced = False
 
     def stage(label: str, total: int):
-        if not started:  # the file and its figures passed their checks: say what is coming (a refusal is one line)
-            started.append(True)
+        nonlocal announced
+        if not announced:  # the file and its figures passed their checks: say what is coming (a refusal is one line)
+            announced = True
             progress.console.print(f"{config_file}: at most {e.runs} simulations ({e.screen} screen, {e.optimise} x "
                                    f"{e.seeds} optimise, {e.abc} ABC, {e.check_replicates} check) on {where}",
                                    highlight=False)

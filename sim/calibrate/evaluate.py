@@ -6,7 +6,6 @@ through :class:`sim.sweep.execute.Workers`), storing each simulation as it finis
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from .. import __version__
 from ..engine import VectorModel
 from ..load import network_of
 from ..observed import simulated as observed_value
+from ..provenance import model_code, sha256
 from ..scenario import Scenario
 from .params import with_parameters
 from .store import EvaluationStore, evaluation_key
@@ -57,28 +57,12 @@ class Problem:
     def record(self) -> dict:
         """What identifies the simulations (not the priors, seeds or effort): kept beside them in the store."""
         network = Path(self.scenario.network)
-        digest = hashlib.sha256(network.read_bytes()).hexdigest() if network.is_file() else None
+        digest = sha256(network.read_bytes()) if network.is_file() else None
         figures = [[t.id, t.outcome, *map(str, t.dates)] for t in self.targets]
         figures += [[r["id"], r["series"], r["country"], str(r["start"]), str(r["end"])] for r in self.rows]
         return {"migsim": __version__, "model_code_sha256": model_code(),
                 "scenario": self.scenario.model_dump(mode="json"), "network_sha256": digest, "scale": self.scale,
                 "fixed": self.fixed, "parameters": list(self.names), "figures": figures}
-
-
-NOT_MODEL = {"calibrate", "report", "sweep", "ensemble", "flee", "cli.py", "api.py", "app.py", "app_launch.py",
-             "flee_import.py", "__main__.py", "effects.py", "spin_up.py", "local_pool.py"}
-
-
-def model_code() -> str:
-    """sha256 of the model's source (every module of ``sim`` but the calibration, sweep, report and command-line
-    code): simulations stored by other code are not mixed with new ones when a calibration resumes."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        rel = path.relative_to(package)
-        if rel.parts[0] not in NOT_MODEL:
-            digest.update(str(rel).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _simulate(problem: Problem, job: tuple) -> tuple[np.ndarray, float]:

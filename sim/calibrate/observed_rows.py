@@ -45,8 +45,9 @@ def fitted_rows(cfg: CalibrationConfig, file: Path, scenario: Scenario) -> tuple
     rows = comparable(rows, first, scenario.end)
     rows = rows[rows["series"].isin(cfg.series)]
     skipped = unreachable(rows, scenario)
+    ids = set(rows["id"])
     for row_id, why in cfg.not_fitted.items():
-        if row_id not in set(rows["id"]):
+        if row_id not in ids:
             raise ScenarioError(file, f"not_fitted.{row_id}", "no such fit-window row of the series fitted "
                                 f"(seeds/observed/, series {', '.join(cfg.series)})")
         skipped[row_id] = f"not fitted: {why}"

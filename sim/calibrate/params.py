@@ -58,8 +58,9 @@ def check_paths(scenario: Scenario, paths: Mapping[str, float] | list[str], file
                 key: str = "parameters") -> None:
     """Every dotted path names a number in the scenario (the full scenario, defaults filled in).
 
-    ``paths`` may map each path to a trial value: a new mapping entry (or an optional number left unset) is then set to it and the
-    scenario validated, so an entry the model refuses is reported here rather than mid-calibration.
+    ``paths`` may map each path to a trial value: a new mapping entry, or an optional number left unset
+    (``weights.visa_refusal``), is then set to it and the scenario validated, so a value the model refuses
+    is reported here rather than mid-calibration.
     """
     data = scenario.model_dump(mode="python")
     trial = paths if isinstance(paths, Mapping) else {}
@@ -68,19 +69,16 @@ def check_paths(scenario: Scenario, paths: Mapping[str, float] | list[str], file
             keys, new = resolve(scenario, path)
         except PathError as err:
             raise ScenarioError(file, f"{key}.{path}", f"no such scenario key ({err}; see `migsim schema`)") from None
-        if new:
-            if path not in trial:
-                raise ScenarioError(file, f"{key}.{path}", "no such entry in the scenario's mapping")
+        value = None if new else _value_at(data, keys)
+        if new and path not in trial:
+            raise ScenarioError(file, f"{key}.{path}", "no such entry in the scenario's mapping")
+        if value is None and path in trial:
             try:
                 with_parameters(scenario, {path: trial[path]})
             except ValidationError as err:
                 msg = err.errors(include_url=False)[0]["msg"]
                 raise ScenarioError(file, f"{key}.{path}", f"the scenario refuses this entry ({msg})") from None
-            continue
-        value = _value_at(data, keys)
-        if value is None and path in trial:  # an optional number left unset (e.g. `weights.visa_refusal`)
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ScenarioError(file, f"{key}.{path}", f"not a number in the scenario (it is {value!r})")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ScenarioError
-from ..rundir import write_atomic
+from ..rundir import differing_keys, write_atomic
 
 FINISHED = "calibration.json"  # written last: its presence marks a finished calibration
 
@@ -44,15 +44,13 @@ class EvaluationStore:
         for stale in self.dir.glob(".*.partial"):  # left by a calibration killed while writing
             stale.unlink(missing_ok=True)
         record = self.dir / "problem.json"
-        wanted = json.loads(json.dumps(problem, default=str))
         if record.is_file():
-            stored = json.loads(record.read_text(encoding="utf-8"))
-            if stored != wanted:
-                changed = ", ".join(k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k))
-                raise ScenarioError(out, None, f"holds simulations of a different calibration problem ({changed} "
-                                    "changed); use another --out, or --force to start over")
+            changed = differing_keys(json.loads(record.read_text(encoding="utf-8")), problem)
+            if changed:
+                raise ScenarioError(out, None, f"holds simulations of a different calibration problem "
+                                    f"({', '.join(changed)} changed); use another --out, or --force to start over")
         else:
-            write_atomic_json(record, wanted)
+            write_atomic_json(record, problem)
 
     def get(self, key: str, ids: list[str]) -> np.ndarray | None:
         """The stored simulated values (in the order of ``ids``), or None if not stored."""

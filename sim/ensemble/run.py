@@ -5,7 +5,6 @@ The results depend on the command only: a member's seed and draw come from its i
 back in index order, so the number of workers, their order and any interruption change nothing."""
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +13,9 @@ from typing import Callable
 import pandas as pd
 import pyarrow as pa
 
-from ..rundir import write_atomic
+from ..provenance import model_code, sha256
+from ..rundir import write_atomic, write_table_atomic
 from ..scenario import Scenario
-from ..rundir import write_table_atomic
 from . import store, summary
 from .members import Member, member_scenario, members, posterior_record
 from .tables import member_rows
@@ -62,12 +61,8 @@ def run_member(job: Job, member: Member) -> pd.DataFrame:
 
 def record(job: Job, posterior: dict | None) -> dict:
     """What identifies the ensemble's members (their number aside: more can be added later)."""
-    network = hashlib.sha256(Path(job.scenario.network).read_bytes()).hexdigest()
-    observed = None
-    if job.observed is not None:
-        observed = hashlib.sha256(job.observed.to_csv(index=False).encode()).hexdigest()
-    from ..calibrate.evaluate import model_code
-
+    network = sha256(Path(job.scenario.network).read_bytes())
+    observed = None if job.observed is None else sha256(job.observed.to_csv(index=False).encode())
     return {"scenario": job.scenario.model_dump(mode="json"), "network_sha256": network, "engine": job.engine,
             "model_code_sha256": model_code(),  # members run by other model code are not mixed in
             "counterfactual": job.counterfactual, "posterior": posterior, "observed_sha256": observed}

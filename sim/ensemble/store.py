@@ -18,8 +18,7 @@ import pyarrow as pa
 
 from ..errors import ScenarioError
 from ..failures import reading
-from ..rundir import write_atomic
-from ..rundir import write_table_atomic
+from ..rundir import differing_keys, write_atomic, write_table_atomic
 
 MEMBER_FILE = re.compile(r"^member-(\d{5})\.parquet$")
 RESULTS = ("members.parquet", "summary.csv", "effects.csv", "observed.csv", "report.html")
@@ -39,9 +38,8 @@ def open_store(out: Path, record: dict, force: bool = False) -> Path:
         else:
             with reading(plan, "JSON"):
                 stored = json.loads(plan.read_text(encoding="utf-8"))
-            if stored != json.loads(json.dumps(record, default=str)):
-                changed = sorted(k for k in set(stored) | set(record) if stored.get(k) != json.loads(
-                    json.dumps(record.get(k), default=str)))
+            changed = differing_keys(stored, record)
+            if changed:
                 raise ScenarioError(out, None, f"holds another ensemble (changed: {', '.join(changed)}); use "
                                     "another --out, or --force to start over")
     (out / "members").mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from ..errors import ScenarioError
 from ..failures import reading
-from ..rundir import write_atomic, write_table_atomic
+from ..rundir import differing_keys, write_atomic, write_table_atomic
 from .spec import SweepPlan
 
 RUN_FILE = re.compile(r"^run-p(\d+)-r(\d+)\.parquet$")
@@ -61,8 +61,7 @@ def open_store(out: str | Path, plan: SweepPlan, design: pd.DataFrame, sweep_tex
             for name in ("plan.json", "design.parquet", "sweep.yaml", "sensitivity.csv", "sensitivity.png"):
                 (out / name).unlink(missing_ok=True)
         else:
-            stored = read_plan(out)
-            if stored != json.loads(json.dumps(record, default=str)):
+            if differing_keys(read_plan(out), record):
                 raise ScenarioError(out, None, "holds a different sweep (the sweep file or its base scenario "
                                     "changed); use another --out, or --force to start over")
     out.mkdir(parents=True, exist_ok=True)

@@ -118,16 +118,20 @@ def here_log_income(log_income_here, earns_full, irregular_share: float) -> np.n
                     ).astype(np.float32)
 
 
-def push_by_day(push: dict[str, float], dates) -> np.ndarray:
-    """[day] the push of conditions at home on each date (piecewise constant; the first value before it)."""
+def push_by_day(push: dict[str, float], dates, between: str = "step") -> np.ndarray:
+    """[day] the push of conditions at home on each date: held from each dated value to the next
+    (``step``) or moving linearly between them (``linear``); the first value before, the last after."""
     out = np.zeros(len(dates), np.float32)
     if not push:
         return out
     keys = sorted(push)
-    days = np.asarray(dates.values.astype("datetime64[D]"))
-    starts = np.array(keys, dtype="datetime64[D]")
+    days = np.asarray(dates.values.astype("datetime64[D]")).astype(np.int64)
+    starts = np.array(keys, dtype="datetime64[D]").astype(np.int64)
+    values = np.array([push[k] for k in keys], np.float64)
+    if between == "linear":
+        return np.interp(days, starts, values).astype(np.float32)
     index = np.maximum(np.searchsorted(starts, days, side="right") - 1, 0)
-    return np.array([push[k] for k in keys], np.float32)[index]
+    return values[index].astype(np.float32)
 
 
 def country_legal_chance(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:

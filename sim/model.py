@@ -68,7 +68,7 @@ class MigrationModel(mesa.Model):
         self.path_end_country = net.node_country[net.path_nodes[np.arange(net.n_paths), net.path_length - 1]]
         self.us = net.country_index(bh.US) if bh.US in net.countries else -1
         self.month_starts = self.dates.day == 1
-        self.push_at = bh.push_by_day(b.push, self.dates)  # the push of conditions at home, each day
+        self.push_at = bh.push_by_day(b.push, self.dates, b.push_between)  # the push of conditions at home, each day
         self.removal = RemovalQueues(len(net.countries))
         # who tried each country's controls, and who was stopped for good (pushed back, removed, expelled)
         self.control_attempts = np.zeros((self.n_days, len(net.countries)))

@@ -7,7 +7,7 @@ then the names (locations, countries, criminal networks) against the network in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -105,9 +105,12 @@ class Behaviour(Strict):
     # admit Venezuelans with their national identity card).
     passport_share: Probability = 1.0
     # The push of conditions at home: utility added to every route for people living in the home
-    # country, from each date on (piecewise constant; before the first date, the first value).
+    # country, from each date on (before the first date, the first value; after the last, the last).
     # Keys are ISO dates as text, so that a calibration or sweep can address `behaviour.push.2022-01-01`.
     push: dict[str, float] = {}
+    # Between two dates the push holds its value (`step`) or moves linearly to the next (`linear`):
+    # conditions at home worsen or ease over months, not overnight on the dates of a timeline.
+    push_between: Literal["step", "linear"] = "step"
     # What living in a country is worth beyond its income and the chance of legal status, in utility
     # units (countries not listed: 0; the home country is the reference): family and friends already
     # there, language, reception programmes, the hardship of waiting in transit. It enters staying there

@@ -1,5 +1,6 @@
 """Properties of the choice model: probabilities are a distribution and respond the right way."""
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -103,3 +104,16 @@ def test_planned_candidate_carries_on_along_the_same_locations():
             ours = net.path_nodes[p, q: net.path_length[p]]
             theirs = net.path_nodes[cp, cq: net.path_length[cp]]
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_the_push_holds_between_dates_or_moves_linearly_between_them():
+    dates = pd.date_range("2021-12-01", "2023-03-01", freq="D")
+    push = {"2022-01-01": -2.0, "2023-01-01": 2.0}
+    step = pd.Series(bh.push_by_day(push, dates), index=dates)
+    linear = pd.Series(bh.push_by_day(push, dates, "linear"), index=dates)
+    assert step["2021-12-01"] == linear["2021-12-01"] == -2.0  # the first value before the first date
+    assert step["2022-07-02"] == -2.0 and step["2023-01-01"] == 2.0
+    assert abs(linear["2022-07-02"]) < 0.02  # half way: the mean of the two
+    assert linear["2022-04-01"] < linear["2022-10-01"] < linear["2023-01-01"] == 2.0
+    assert linear["2023-03-01"] == 2.0  # the last value after the last date
+    assert (linear.diff().dropna() >= 0).all()

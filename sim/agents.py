@@ -128,7 +128,14 @@ class Migrant(mesa.Agent):
         if net.arc_control[arc] >= 0:
             m.count_control(t, [net.arc_control[arc]])
         stopped = bh.happens(m.arc_intensity[arc], m.uniform())
-        if crossing == Crossing.US_BORDER:
+        into_us = crossing == Crossing.US_BORDER and net.arc_northbound[arc]  # going back south is no encounter
+        if into_us and m.appointments_left >= 1:  # an appointment at a port: encountered there and released
+            m.appointments_left -= 1
+            rec.add(t, "port_appointments", 1)
+            rec.add(t, "encounters_us_border", 1)
+            self.legal_status = LegalStatus.ASYLUM_PENDING
+            stopped = False
+        elif into_us:
             rec.add(t, "encounters_us_border" if stopped else "us_border_evasions", 1)
             share = m.scenario.behaviour.asylum_release_share[m.state.asylum]
             if stopped and m.uniform() < share:  # released into the US to pursue asylum

@@ -134,6 +134,13 @@ def push_by_day(push: dict[str, float], dates, between: str = "step") -> np.ndar
     return values[index].astype(np.float32)
 
 
+def appointments_today(monthly_all_nationalities: int, share: float, scale: float, carried: float) -> float:
+    """Appointments at US ports open to Venezuelans today, in agents: a day's share of the month's (all
+    nationalities) times Venezuelans' share, plus the fraction of an agent carried from yesterday
+    (unused whole appointments lapse, as a day's slots did)."""
+    return carried % 1.0 + monthly_all_nationalities * share * 12.0 / 365.25 / scale
+
+
 def country_legal_chance(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
     """Chance of obtaining legal status in each country; US asylum policy scales the US figure."""
     chance = net.country_legal_chance.copy()

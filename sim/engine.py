@@ -42,6 +42,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.people_at = np.bincount(self.pop.node, minlength=self.net.n_nodes).astype(np.int64)
         self._epoch = 0
         self._parole_left = 0
+        self._appointments_left = 0.0
 
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
@@ -131,6 +132,9 @@ class VectorModel(PolicyEvents, MigrationModel):
         state = self.timeline.states[e]
         if new_month:
             self._parole_left = state.parole_monthly_quota / self.scenario.scale
+        b = self.scenario.behaviour
+        self._appointments_left = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
+                                                        self.scenario.scale, self._appointments_left)
         if e == self._epoch and t > 0:
             return
         before = self.timeline.states[self._epoch]
@@ -194,9 +198,12 @@ class VectorModel(PolicyEvents, MigrationModel):
         controlled = net.arc_control[arc] >= 0
         self.count_control(t, net.arc_control[arc[controlled]])
         stopped = bh.happens(self.arc_intensity[arc], rng.random(agents.size, dtype=np.float32))
-        us_border = crossing == US_BORDER
-        rec.add(t, "encounters_us_border", np.count_nonzero(stopped & us_border))
-        rec.add(t, "us_border_evasions", np.count_nonzero(~stopped & us_border))
+        us_border = (crossing == US_BORDER) & north  # into the US (going back south is no encounter)
+        appointment = self._take_appointments(us_border, t)
+        pop.legal[agents[appointment]] = ASYLUM_PENDING
+        stopped &= ~appointment
+        rec.add(t, "encounters_us_border", np.count_nonzero(stopped & us_border) + np.count_nonzero(appointment))
+        rec.add(t, "us_border_evasions", np.count_nonzero(~stopped & us_border & ~appointment))
         released = np.zeros(agents.size, bool)
         enc = np.flatnonzero(stopped & us_border)
         if enc.size:

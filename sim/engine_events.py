@@ -45,6 +45,17 @@ class PolicyEvents:
         self.rec.add(t, "tps_lost_moved_on", np.count_nonzero(~stays & ~home))
         self.pop.legal[agents[lost]] = NO_STATUS
 
+    def _take_appointments(self, us_border: np.ndarray, t: int) -> np.ndarray:
+        """bool [arrivals]: those reaching the US border who hold one of today's appointments at a port
+        (drawn at random among them while the day's last); they are encountered there and released."""
+        got = np.zeros(us_border.size, bool)
+        n = min(int(self._appointments_left), int(np.count_nonzero(us_border)))
+        if n > 0:
+            got[self.rng_sim.choice(np.flatnonzero(us_border), n, replace=False)] = True
+            self._appointments_left -= n
+            self.rec.add(t, "port_appointments", n)
+        return got
+
     def _take_parole(self, movers: np.ndarray, t: int) -> np.ndarray:
         """Those heading for the US who qualify (a sponsor) enter on parole while the month's quota lasts."""
         if self._parole_left < 1 or self.us < 0 or movers.size == 0:

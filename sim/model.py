@@ -156,9 +156,13 @@ class MigrationModel(mesa.Model):
         b = self.scenario.behaviour
         first = max(0, t - b.perceived_window_days)
         state = self.timeline.states[epoch]
-        perceived = perceived_stop(self.control_attempts[first:t].sum(axis=0),
-                                      self.control_stops[first:t].sum(axis=0),
-                                      stated_stop(self.net, state, b), b.perceived_prior_people / self.scenario.scale)
+        attempts = self.control_attempts[first:t].sum(axis=0)
+        us_attempts = float(attempts[self.us]) if self.us >= 0 else 0.0
+        offered = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
+                                        self.scenario.scale, 0.0) * (t - first)
+        perceived = perceived_stop(attempts, self.control_stops[first:t].sum(axis=0),
+                                   stated_stop(self.net, state, b, us_attempts, offered),
+                                   b.perceived_prior_people / self.scenario.scale)
         self.tables[epoch] = bh.route_table(self.net, state, b, perceived)
         return self.tables[epoch]
 

@@ -43,6 +43,7 @@ FLOWS = (
     "repatriation_flight_passengers",
     "repatriation_flight_demand",  # migrants at a flight's origin who would take a seat home that day
     "parole_entries",
+    "port_appointments",  # encountered at a US port with an appointment, released to pursue a case
     "stopped_to_work",  # could not pay the next segment and worked where they were to earn it
     "stranded",  # could not pay the next segment, nor earn it within max_work_days, and stopped there
     "visa_refusals",  # refused a visa or boarding for a flight, stayed put
@@ -76,6 +77,7 @@ LABELS = {
     "returns_home": "Returns home",
     "repatriation_flight_passengers": "Repatriation flight passengers",
     "parole_entries": "Parole entries to the US",
+    "port_appointments": "Appointments at US ports of entry",
     "changed_country": "Arrivals into host countries",
     "smuggling_revenue_usd": "Smuggling revenue (USD)",
     "status_resident": "Resident, at year end",

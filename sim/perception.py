@@ -27,10 +27,17 @@ def perceived_stop(attempts: np.ndarray, stops: np.ndarray, stated: np.ndarray, 
             ).clip(0, 1).astype(np.float32)
 
 
-def stated_stop(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
-    """[country] the policy's stated chance of being stopped for good at that country's controls."""
+def stated_stop(net: Network, state: PolicyState, behaviour: Behaviour, us_attempts: float = 0.0,
+                appointments: float = 0.0) -> np.ndarray:
+    """[country] the policy's stated chance of being stopped for good at that country's controls.
+
+    At the US border, those released to pursue asylum are not stopped for good, nor those who hold one of
+    the ``appointments`` offered at its ports: with as many appointments as ``us_attempts`` lately (both
+    over the perception window), the stated chance of being stopped there is nil.
+    """
     p = state.border_intensity.astype(np.float64).copy()
     if US in net.countries:
         us = net.country_index(US)
-        p[us] *= 1.0 - behaviour.asylum_release_share[state.asylum]
+        cover = min(1.0, appointments / us_attempts) if us_attempts > 0 else float(appointments > 0)
+        p[us] *= (1.0 - behaviour.asylum_release_share[state.asylum]) * (1.0 - cover)
     return p

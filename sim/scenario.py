@@ -14,7 +14,7 @@ from pydantic import Field, field_validator, model_validator
 from . import vocabulary as vocab
 from .levers import (  # noqa: F401 (the lever classes, re-exported: sc.BorderControl, ...)
     EVENT_NAMES, LEVER_NAMES, LEVERS, Asylum, BorderControl, Lever, LeverChange, Parole, PoliceOperation, Removal,
-    RepatriationFlight, SmugglingFee, Tps, Visa, VisaBond,
+    PortAppointments, RepatriationFlight, SmugglingFee, Tps, Visa, VisaBond,
 )
 from .schema import NonNegative, Positive, Probability, Strict  # noqa: F401
 from .vocabulary import AsylumMode
@@ -90,6 +90,10 @@ class Behaviour(Strict):
     hazard_scale: HazardScale = HazardScale()
     detention_days: Annotated[int, Field(ge=1, le=3650)] = 30
     parole_eligible_share: Probability = 0.2  # share of US-bound migrants with a sponsor (parole)
+    # Venezuelans' share of the appointments at US ports of entry (`port_appointments` lever, given for all
+    # nationalities): no published figure; Venezuela led the nationalities using them (CBP via La Nación,
+    # 2024-02-14). Assumption, fitted in the history.
+    port_appointment_share: Probability = 0.25
     asylum_release_share: dict[AsylumMode, Probability] = Field(
         default_factory=lambda: {"open": 0.6, "paused": 0.1, "expulsion": 0.0}
     )

@@ -3,7 +3,7 @@
 Method (also in README.md, "Two engines, one model"): the scenario tests/scenarios/equivalence_levers.yaml
 (about 850 migrants, 120 days, every policy lever changing on the timeline: border control with each
 response, smuggling fees by network and by segment, asylum open/paused/expulsion, TPS terminated,
-parole, a visa bond, a visa rule, removal without seats (expulsion, release), a police operation,
+parole, appointments at US ports, a visa bond, a visa rule, removal without seats (expulsion, release), a police operation,
 six repatriation flights, a push at home that worsens; death hazards x300 and
 child-abandonment hazards x30 so that deaths are not rare) runs on both engines. Each engine runs it with REPLICATES different seeds (disjoint seed ranges). For every
 yearly outcome (all flows of sim.outcomes.FLOWS and the status_* stocks) the two samples are

@@ -25,7 +25,7 @@ def net():
 
 def test_the_timeline_accepts_exactly_the_lever_classes():
     union = typing.get_args(typing.get_args(Policy.model_fields["timeline"].annotation)[0])[0]
-    assert set(typing.get_args(union)) == set(levers.LEVERS) and len(levers.LEVERS) == 10
+    assert set(typing.get_args(union)) == set(levers.LEVERS) and len(levers.LEVERS) == 11
     assert levers.LEVER_NAMES == {cls.model_fields["lever"].annotation.__args__[0] for cls in levers.LEVERS}
     assert levers.EVENT_NAMES == {"repatriation_flight", "police_operation"}
 

@@ -5,6 +5,7 @@ conditions at home, turning back when the way on closes, and the visa lever. Sev
 effects are large enough at these sizes that their direction is not a matter of chance.
 """
 import numpy as np
+import pytest
 import pandas as pd
 
 from sim.engine import VectorModel
@@ -73,6 +74,24 @@ def test_a_border_that_expels_everyone_is_tried_less_once_migrants_know():
         return sum(daily["encounters_us_border"].iloc[60:].sum() for _, daily in runs(sc))
 
     assert late_encounters("expel") < 0.7 * late_encounters("release_with_case")
+
+
+def test_port_appointments_release_up_to_their_number_and_the_rest_meet_the_policy():
+    """The day's appointments at US ports are encountered and released; the others meet the policy (here 40% of
+    those stopped are expelled)."""
+    expulsion = [US_STOPS, ASYLUM_OPEN, removal(0, "expel", wait=0)]
+    appointments = {"date": "2025-01-01", "lever": "port_appointments", "monthly": 4000}  # x 0.25 = ~33 a day
+    with_ = scenario(NORTH, expulsion + [appointments], port_appointment_share=0.25)
+    without = scenario(NORTH, expulsion)
+    for model, daily in runs(with_):
+        assert (daily["port_appointments"] <= 4000 * 0.25 * 12 / 365.25 + 1).all()
+        assert daily["port_appointments"].sum() > 500  # used: people wait at the border for them
+        assert (daily["encounters_us_border"] >= daily["port_appointments"]).all()
+        people = model.rec.status.sum(axis=1)
+        assert (people == model.pop.size).all()
+    assert total(without, "port_appointments") == 0
+    assert total(with_, "expelled") < total(without, "expelled")
+    assert total(with_, "changed_country") > total(without, "changed_country")
 
 
 def test_the_push_of_conditions_at_home_raises_departures():
@@ -193,3 +212,17 @@ def test_visa_refusal_weighed_like_interception_gives_the_same_choice():
 
     assert together.refusal.max() > 0.5  # some routes need the visa
     np.testing.assert_allclose(utility(together, sc.behaviour), utility(apart, tied), atol=2e-4)
+
+
+def test_appointments_lower_the_stated_chance_of_being_stopped_at_the_us_border():
+    """With appointments for all who came lately the stated US stop is nil; with none, it is the release rule's."""
+    from sim.perception import stated_stop
+
+    model = VectorModel(scenario(NORTH, [US_STOPS, ASYLUM_OPEN]), seed=0)
+    b, us, state = model.scenario.behaviour, model.us, model.timeline.states[0]
+    plain = stated_stop(model.net, state, b)[us]
+    assert plain == pytest.approx(0.9 * (1 - b.asylum_release_share["open"]))
+    assert stated_stop(model.net, state, b, us_attempts=100, appointments=100)[us] == 0
+    assert stated_stop(model.net, state, b, us_attempts=100, appointments=25)[us] == pytest.approx(0.75 * plain)
+    assert stated_stop(model.net, state, b, us_attempts=0, appointments=5)[us] == 0
+    assert stated_stop(model.net, state, b, us_attempts=0, appointments=0)[us] == pytest.approx(plain)

@@ -19,7 +19,7 @@ from .police_operation import PoliceOperation
 from .removal import Removal
 from .repatriation_flight import RepatriationFlight
 from .smuggling_fee import SmugglingFee
-from .us_programmes import Asylum, Parole, Tps
+from .us_programmes import Asylum, Parole, PortAppointments, Tps
 from .visa import Visa, VisaBond
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):

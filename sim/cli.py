@@ -68,14 +68,21 @@ def day_progress(total: int, label: str):
     return progress, lambda day: progress.update(task, completed=day)
 
 
+def _count(value: float) -> str:
+    """A yearly figure as a reader scans it: whole people below a million, then millions (``1.19 M``)."""
+    return f"{value / 1e6:,.2f} M" if abs(value) >= 1e6 else f"{value:,.0f}"
+
+
 def summary_table(yearly, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column("outcome (people; revenue in USD)")
+    """Outcomes by year; names kept whole (figures shortened instead) so that it reads in 80 columns."""
+    table = Table(title=title, title_justify="left", caption="people; smuggling revenue in USD",
+                  caption_justify="left")
+    table.add_column("outcome", no_wrap=True)
     for y in yearly["year"]:
-        table.add_column(str(y), justify="right")
+        table.add_column(str(y), justify="right", no_wrap=True)
     for col in SUMMARY:
         if col in yearly:
-            table.add_row(col, *(f"{v:,.0f}" for v in yearly[col]))
+            table.add_row(col, *(_count(v) for v in yearly[col]))
     return table
 
 

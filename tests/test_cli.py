@@ -59,3 +59,20 @@ def test_shipped_scenarios_validate():
     for path in sorted((REPO / "scenarios").glob("*.yaml")):
         proc = migsim("validate", path)
         assert proc.returncode == 0, (path, proc.stderr)
+
+
+def test_the_run_summary_reads_whole_in_80_columns():
+    """Five years of a history: outcome names and figures are not cut (millions are shortened instead)."""
+    from rich.console import Console
+
+    from sim.cli import SUMMARY, summary_table
+
+    yearly = pd.DataFrame({"year": range(2021, 2026), **{name: [1_234_567_890.0, 987_654.0, 12.0, 3_210_000.0, 0.0]
+                                                         for name in SUMMARY}})
+    console = Console(width=80, record=True)
+    console.print(summary_table(yearly, "History"))
+    text = console.export_text()
+    assert "…" not in text
+    for name in SUMMARY:
+        assert name in text
+    assert "1,234.57 M" in text and "987,654" in text and "3.21 M" in text

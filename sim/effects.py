@@ -17,7 +17,7 @@ from .local_pool import map_in_order
 from .scenario import Scenario
 
 HEADLINE = ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths",
-            "returns_home", "repatriation_flight_passengers", "deportations", "expelled",
+            "returns_home", "repatriation_flight_passengers", "deportations", "expelled", "port_appointments",
             "smuggling_revenue_usd", "departures")
 
 

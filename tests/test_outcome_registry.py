@@ -93,3 +93,18 @@ def test_a_calibration_fitting_a_target_the_run_cannot_produce_is_refused(tmp_pa
     targets.write_text(yaml.safe_dump({"targets": [target]}), encoding="utf-8")
     cfg = write_config(tmp_path, observed="", series=[], targets=str(targets), fit=["safe_road_deaths"])
     assert_refused(lambda: prepare_all(cfg), "fit[0]", ["calibrate", cfg], tmp_path / "out")
+
+
+def test_every_view_of_outcomes_names_registered_outcomes(net):
+    """The lists a summary, a report or a command shows are outcomes a run produces (a typo would drop one)."""
+    from sim import cli, effects, reporters, spin_up
+    from sim.ensemble import cli_view
+    from sim.report import validation_figure
+
+    views = {"cli.SUMMARY": cli.SUMMARY, "reporters.DAILY_FLOWS": reporters.DAILY_FLOWS,
+             "effects.HEADLINE": effects.HEADLINE, "spin_up.OUTCOMES": spin_up.OUTCOMES,
+             "ensemble SHOWN": [n for n in cli_view.SHOWN if n != "stock_abroad"],  # the ensemble's own total
+             "validation_figure.FLOWS": [name for name, _ in validation_figure.FLOWS]}
+    for view, names in views.items():
+        for name in names:
+            assert outcome_problem(name, net) is None, (view, name)

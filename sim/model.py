@@ -73,6 +73,9 @@ class MigrationModel(mesa.Model):
         # who tried each country's controls, and who was stopped for good (pushed back, removed, expelled)
         self.control_attempts = np.zeros((self.n_days, len(net.countries)))
         self.control_stops = np.zeros((self.n_days, len(net.countries)))
+        # the day each country's stated policy at its controls last changed: outcomes before it are stale news
+        self.policy_since = np.zeros(len(net.countries), np.int64)
+        self._stated_policy = self._policy_key(self.timeline.states[0])
         self.rec = Recorder(net, self.n_days)
         self.status_count = np.zeros(len(STATUSES), np.int64)
         self.people_at = np.zeros(net.n_nodes, np.int64)
@@ -149,22 +152,37 @@ class MigrationModel(mesa.Model):
         """Rebuild ``epoch``'s route table from what happened to those who tried each country's controls.
 
         Called when the epoch begins (every month at least): the chance of getting through that
-        migrants weigh is the realised one over the last ``perceived_window_days``, shrunk towards
-        the stated policy (:func:`sim.perception.perceived_stop`); those who look later (the
-        perception lag) see the table of the epoch they remember.
+        migrants weigh is the realised one over the last ``perceived_window_days`` since the country's
+        stated policy last changed (what happened under the old rules is stale news), shrunk towards
+        the stated policy (:func:`sim.perception.perceived_stop`); so a new policy is weighed as stated
+        until those who try under it show what it does. Those who look later (the perception lag) see
+        the table of the epoch they remember.
         """
         b = self.scenario.behaviour
-        first = max(0, t - b.perceived_window_days)
         state = self.timeline.states[epoch]
-        attempts = self.control_attempts[first:t].sum(axis=0)
-        us_attempts = float(attempts[self.us]) if self.us >= 0 else 0.0
-        offered = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
-                                        self.scenario.scale, 0.0) * (t - first)
-        perceived = perceived_stop(attempts, self.control_stops[first:t].sum(axis=0),
-                                   stated_stop(self.net, state, b, us_attempts, offered),
+        key = self._policy_key(state)
+        self.policy_since[(key != self._stated_policy).any(axis=1)] = t
+        self._stated_policy = key
+        first = np.maximum(t - b.perceived_window_days, self.policy_since)
+        attempts = np.array([self.control_attempts[f:t, c].sum() for c, f in enumerate(first)])
+        stops = np.array([self.control_stops[f:t, c].sum() for c, f in enumerate(first)])
+        us_attempts, offered = 0.0, 0.0
+        if self.us >= 0:
+            us_attempts = float(attempts[self.us])
+            offered = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
+                                            self.scenario.scale, 0.0) * (t - first[self.us])
+        perceived = perceived_stop(attempts, stops, stated_stop(self.net, state, b, us_attempts, offered),
                                    b.perceived_prior_people / self.scenario.scale)
         self.tables[epoch] = bh.route_table(self.net, state, b, perceived)
         return self.tables[epoch]
+
+    def _policy_key(self, state) -> np.ndarray:
+        """[country] what a country states at its controls: the stated chance of being stopped for good there,
+        and at the US the appointments offered (a change in either makes earlier outcomes stale)."""
+        appointments = np.zeros(len(self.net.countries))
+        if self.us >= 0:
+            appointments[self.us] = state.port_appointments_monthly
+        return np.column_stack((stated_stop(self.net, state, self.scenario.behaviour), appointments))
 
     def count_control(self, t: int, countries, stops: bool = False) -> None:
         """Count attempts at (or final stops by) each country's controls today."""

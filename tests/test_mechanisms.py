@@ -4,6 +4,8 @@ Removal with capacity, the realised chance of getting through as migrants percei
 conditions at home, turning back when the way on closes, and the visa lever. Several seeds per arm;
 effects are large enough at these sizes that their direction is not a matter of chance.
 """
+import datetime as dt
+
 import numpy as np
 import pytest
 import pandas as pd
@@ -91,7 +93,7 @@ def test_port_appointments_release_up_to_their_number_and_the_rest_meet_the_poli
         assert (people == model.pop.size).all()
     assert total(without, "port_appointments") == 0
     assert total(with_, "expelled") < total(without, "expelled")
-    assert total(with_, "changed_country") > total(without, "changed_country")
+    assert total(with_, "interceptions") < total(without, "interceptions")
 
 
 def test_the_push_of_conditions_at_home_raises_departures():
@@ -226,3 +228,29 @@ def test_appointments_lower_the_stated_chance_of_being_stopped_at_the_us_border(
     assert stated_stop(model.net, state, b, us_attempts=100, appointments=25)[us] == pytest.approx(0.75 * plain)
     assert stated_stop(model.net, state, b, us_attempts=0, appointments=5)[us] == 0
     assert stated_stop(model.net, state, b, us_attempts=0, appointments=0)[us] == pytest.approx(plain)
+
+
+def test_a_new_policy_is_weighed_as_stated_until_those_who_try_under_it_show_what_it_does(monkeypatch):
+    """Outcomes at a border before its policy changed are stale news: the window of what migrants weigh restarts."""
+    import sim.model
+
+    calls = []
+    real = sim.model.perceived_stop
+
+    def spy(attempts, stops, stated, prior):
+        calls.append((attempts.copy(), stated.copy(), real(attempts, stops, stated, prior)))
+        return calls[-1][2]
+
+    monkeypatch.setattr(sim.model, "perceived_stop", spy)
+    expel = [{"date": "2025-02-15", "lever": "asylum", "mode": "expulsion"}, {**removal(0, "expel", wait=0),
+                                                                             "date": "2025-02-15"}]
+    model = VectorModel(scenario(NORTH, [US_STOPS, ASYLUM_OPEN, removal(0, "release_with_case")] + expel), seed=0)
+    model.run()
+    us = model.us
+    change = (dt.date(2025, 2, 15) - dt.date(2025, 1, 1)).days
+    assert model.policy_since[us] == change
+    before, at_change = calls[0], calls[1]  # 1 February (a month's outcomes), 15 February (the change)
+    assert before[0][us] > 50
+    assert at_change[0][us] == 0
+    assert at_change[2][us] == pytest.approx(at_change[1][us])  # weighed as stated: 0.9, all expelled
+    assert at_change[2][us] > before[2][us] + 0.3

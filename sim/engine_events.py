@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
+from .draws import Purpose
 from .population import (
     ASYLUM_PENDING, DETAINED, DETAINED_UNTIL_DUE, EARNS_FULL, HAS_STATUS, IN_TRANSIT, IS_SETTLED, NO_STATUS, PERMIT,
     RETURNED, TPS, TPS_LOST, WORKING,
@@ -24,7 +25,7 @@ class PolicyEvents:
         self.pop.legal[holders] = TPS_LOST
         self.rec.add(t, "tps_lost", holders.size)
         settled = holders[IS_SETTLED[self.pop.status[holders]]]
-        self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
+        self.calendar.schedule(settled, t + 1 + self._lags(Purpose.TPS_NEWS, t, settled))
 
 
     def _count_tps_choices(self, agents: np.ndarray, node: np.ndarray, pick: np.ndarray, t: int,
@@ -51,7 +52,7 @@ class PolicyEvents:
             return movers
         share = self.scenario.behaviour.parole_eligible_share
         to_us = np.flatnonzero((self.path_end_country[self.pop.path[movers]] == self.us) & self.pop.passport[movers]
-                               & (self.rng_sim.random(movers.size, dtype=np.float32) < share))
+                               & (self.draws.uniform32(Purpose.PAROLE, t, movers) < share))
         n = min(int(self._parole_left), to_us.size)
         if n == 0:
             return movers
@@ -79,14 +80,16 @@ class PolicyEvents:
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            seats = self.agents_for(flight.seats)
+            seats = self.agents_for(flight.seats, what=flight.origin * self.net.n_nodes + flight.destination)
             country = int(self.net.node_country[flight.origin])
             held = self.removal.board(country, seats).astype(np.int32)
             if held.size:
                 self.rec.add(t, "repatriation_flight_passengers", held.size)
                 self._deport(held, np.full(held.size, country), t)
             wants = self._flight_volunteers(flight.origin, t)
-            board = self.rng_sim.permutation(wants)[: seats - held.size]
+            # seats go to the volunteers of lowest keyed priority: who boards does not depend on the order found
+            priority = self.draws.uniform64(Purpose.BOARDING, t, wants)
+            board = wants[np.argsort(priority, kind="stable")][: seats - held.size]
             self.rec.add(t, "repatriation_flight_demand", wants.size + held.size)
             if board.size == 0:
                 continue
@@ -108,7 +111,7 @@ class PolicyEvents:
                                    EARNS_FULL[pop.legal[eligible]], b.irregular_income_share)
         p = bh.flight_home_probability(b.weights, earns, self.log_income_at[self.home], legal, settled,
                                        float(self.push_at[t]))
-        return eligible[homebound | (self.rng_sim.random(eligible.size) < p)]
+        return eligible[homebound | (self.draws.uniform64(Purpose.FLIGHT_HOME, t, eligible) < p)]
 
     # --- removal with capacity (sim.removal) ----------------------------------------------------
 

@@ -16,7 +16,7 @@ Uniforms come in two resolutions: 24 bits (:meth:`Draws.uniform32`, float32, for
 on float32 probabilities) and 53 bits (:meth:`Draws.uniform64`, float64, for the route choice);
 each value is exactly representable in float32 (resp. float64), so the engines compare the same
 numbers. Who reconsiders on a day is a sample without replacement from all agent ids, drawn from a
-day-keyed Philox generator (:meth:`Draws.generator`): its cost is proportional to those drawn, and
+day-keyed generator (:meth:`Draws.generator`): its cost is proportional to those drawn, and
 the set depends only on the seed and the day.
 """
 from __future__ import annotations
@@ -37,6 +37,7 @@ M1, M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB  # its finaliser's multipliers
 _GOLDEN, _M1, _M2 = np.uint64(GOLDEN), np.uint64(M1), np.uint64(M2)
 _S30, _S27, _S31, _S11, _S40 = (np.uint64(s) for s in (30, 27, 31, 11, 40))
 TO_53, TO_24 = 2.0 ** -53, 2.0 ** -24
+PCG_INC = 0xDA3E39CB94B95BDB5BD1E995F2A4A9B7  # odd: the increment of the day-keyed PCG64 generators
 
 
 class Purpose(IntEnum):
@@ -123,27 +124,21 @@ if njit is not None:
         return out
 
     @njit(cache=True, nogil=True)
-    def _lags_nb(key, agents, thresholds):  # pragma: no cover
-        """Inverse CDF of the rounded lag: how many thresholds lie at or below each agent's uniform."""
+    def _lags_nb(key, agents, thresholds, start):  # pragma: no cover
+        """Inverse CDF of the rounded lag: how many thresholds lie at or below each agent's uniform.
+
+        ``start[b]``: that count at u = b / start.size, where the scan for a u in bucket b begins.
+        """
         out = np.empty(agents.size, np.int32)
-        n = thresholds.size
+        n, buckets = thresholds.size, start.size
         for i in range(agents.size):
             z = _mix_nb((np.uint64(agents[i]) + np.uint64(1)) * _GOLDEN + key)
             u = np.float64(z >> _S11) * TO_53
-            lo, hi = 0, n
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if thresholds[mid] <= u:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            out[i] = lo
+            j = start[int(u * buckets)]
+            while j < n and thresholds[j] <= u:
+                j += 1
+            out[i] = j
         return out
-
-
-def _ids(agents) -> np.ndarray:
-    agents = np.asarray(agents)
-    return agents if agents.dtype in (np.int32, np.int64) else agents.astype(np.int64)
 
 
 @functools.lru_cache(maxsize=64)
@@ -160,21 +155,33 @@ def lag_thresholds(mean_days: float, shape: float) -> np.ndarray:
     return dist.cdf(np.arange(top) + 0.5)
 
 
+@functools.lru_cache(maxsize=64)
+def _lag_starts(mean_days: float, shape: float) -> np.ndarray:
+    """For 4096 equal buckets of u, the lag at each bucket's lower edge (where the kernel's scan begins)."""
+    c = lag_thresholds(mean_days, shape)
+    return np.searchsorted(c, np.arange(4096) / 4096, side="right").astype(np.int64)
+
+
 class Draws:
     """The keyed draws of one run (seed). Stateless: copying or pickling a model keeps them the same."""
 
     def __init__(self, seed: int, kernel: str | None = None):
         self.seed = int(seed)
-        self._root = mix(mix(self.seed + GOLDEN) + 0x5EED)
-        self._keys: dict[tuple[int, int], int] = {}
+        root = mix(mix(self.seed + GOLDEN) + 0x5EED)
+        self._purpose_keys = [mix(root + (p + 1) * GOLDEN) for p in range(max(Purpose) + 1)]
+        self._keys: dict[tuple[int, int], np.uint64] = {}  # (purpose, day) -> key, as the kernels take it
         self.numba = njit is not None and kernel != "numpy"
+        self._day_generator = None  # one generator, its state set from the key of each (purpose, day) asked for
 
     def key(self, purpose: int, day: int) -> int:
         """The 64-bit key of (purpose, day); agents' draws are SplitMix64 outputs along it."""
+        return int(self._key(purpose, day))
+
+    def _key(self, purpose: int, day: int) -> np.uint64:
         k = self._keys.get((purpose, day))
         if k is None:
-            k = mix(mix(self._root + (int(purpose) + 1) * GOLDEN) + (int(day) + (1 << 20)) * GOLDEN)
-            self._keys[(int(purpose), int(day))] = k
+            k = np.uint64(mix(self._purpose_keys[purpose] + (int(day) + (1 << 20)) * GOLDEN))
+            self._keys[(purpose, day)] = k
         return k
 
     def bits(self, purpose: int, day: int, agents) -> np.ndarray:
@@ -188,13 +195,13 @@ class Draws:
     def uniform32(self, purpose: int, day: int, agents) -> np.ndarray:
         """float32 uniforms in [0, 1) on a 2^-24 grid, one per agent id."""
         if self.numba:
-            return _uniform32_nb(np.uint64(self.key(purpose, day)), _ids(agents))
+            return _uniform32_nb(self._key(purpose, day), np.asarray(agents))
         return _uniform_numpy(self.key(purpose, day), agents, 24)
 
     def uniform64(self, purpose: int, day: int, agents) -> np.ndarray:
         """float64 uniforms in [0, 1) on a 2^-53 grid, one per agent id."""
         if self.numba:
-            return _uniform64_nb(np.uint64(self.key(purpose, day)), _ids(agents))
+            return _uniform64_nb(self._key(purpose, day), np.asarray(agents))
         return _uniform_numpy(self.key(purpose, day), agents, 53)
 
     def one_bits(self, purpose: int, day: int, agent: int) -> int:
@@ -222,7 +229,7 @@ class Draws:
             return np.zeros(agents.size, np.int32)
         c = lag_thresholds(float(mean_days), float(shape))
         if self.numba:
-            return _lags_nb(np.uint64(self.key(purpose, day)), _ids(agents), c)
+            return _lags_nb(self._key(purpose, day), agents, c, _lag_starts(float(mean_days), float(shape)))
         return np.searchsorted(c, self.uniform64(purpose, day, agents), side="right").astype(np.int32)
 
     def one_lag(self, purpose: int, day: int, agent: int, mean_days: float, shape: float) -> int:
@@ -232,19 +239,24 @@ class Draws:
         return int(np.searchsorted(c, self.one64(purpose, day, agent), side="right"))
 
     def generator(self, purpose: int, day: int) -> np.random.Generator:
-        """A Philox generator keyed by (purpose, day), for draws about the day rather than one agent."""
-        return np.random.Generator(np.random.Philox(key=self.key(purpose, day)))
+        """A generator for draws about the day rather than one agent: PCG64 whose 128-bit state is set from
+        the (purpose, day) key (the same generator object, re-keyed: a tenth of the cost of a new one)."""
+        if self._day_generator is None:
+            self._day_generator = np.random.Generator(np.random.PCG64(0))
+        k = self.key(purpose, day)
+        self._day_generator.bit_generator.state = {
+            "bit_generator": "PCG64", "state": {"state": (k << 64) | mix(k ^ 0xD1B54A32D192ED03), "inc": PCG_INC},
+            "has_uint32": 0, "uinteger": 0}
+        return self._day_generator
 
     def reconsidering(self, day: int, n: int, p: float) -> np.ndarray:
-        """Ids (int32, ascending) among ``n`` agents who reconsider on ``day``, each with probability ``p``.
+        """Distinct ids (int32) among ``n`` agents who reconsider on ``day``, each with probability ``p``.
 
         A binomial number, then that many distinct ids: the same distribution as one Bernoulli draw
         per agent, at a cost proportional to those drawn; the set depends only on seed, day and ``n``.
         """
         g = self.generator(Purpose.RECONSIDERATION, day)
-        drawn = g.choice(n, size=g.binomial(n, p), replace=False).astype(np.int32)
-        drawn.sort()
-        return drawn
+        return g.choice(n, size=g.binomial(n, p), replace=False).astype(np.int32)
 
     def rounded(self, x: float, day: int, what: int = 0) -> int:
         """``x`` rounded to a whole number at random (up with the fractional part's chance), keyed by day and ``what``."""

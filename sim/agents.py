@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from . import behaviour as bh
+from .draws import Purpose
 from .vocabulary import FULL_INCOME, HOLDS_STATUS, BorderResponse, Crossing, LegalStatus, Mode, Status, WithoutSeat
 
 
@@ -81,6 +82,10 @@ class Migrant(mesa.Agent):
         return (f"Migrant({self.unique_id}, {self.status}, at {self.location!r}, legal {self.legal_status}, "
                 f"${self.savings:,.0f}{', with children' if self.with_children else ''})")
 
+    def draw(self, purpose: Purpose, double: bool = False) -> float:
+        """This migrant's uniform for ``purpose`` today: the number VectorModel draws for its row (sim/draws.py)."""
+        return self.model.uniform(purpose, self.index, double)
+
     # --- bookkeeping: the model keeps counts of people by status and by location --------------
 
     def become(self, status: Status) -> None:
@@ -101,13 +106,13 @@ class Migrant(mesa.Agent):
         """A day on the current segment: death hazard, child abandonment, then arrival at its end."""
         m = self.model
         arc = self.arc
-        if m.arc_death_hazard[arc] > 0 and bh.happens(m.arc_death_hazard[arc], m.uniform()):
+        if m.arc_death_hazard[arc] > 0 and bh.happens(m.arc_death_hazard[arc], self.draw(Purpose.DEATH)):
             m.count_by_segment("deaths", arc)
             self.become(Status.DEAD)
             m.people_at[self.node] -= 1
             return
         if self.with_children and m.arc_abandon_hazard[arc] > 0 \
-                and bh.happens(m.arc_abandon_hazard[arc], m.uniform()):
+                and bh.happens(m.arc_abandon_hazard[arc], self.draw(Purpose.ABANDONMENT)):
             m.count_by_segment("children_abandoned", arc)
             self.with_children = False
         self.days_left -= 1
@@ -127,7 +132,7 @@ class Migrant(mesa.Agent):
             rec.add(t, "border_crossings_north" if net.arc_northbound[arc] else "border_crossings_south", 1)
         if net.arc_control[arc] >= 0:
             m.count_control(t, [net.arc_control[arc]])
-        stopped = bh.happens(m.arc_intensity[arc], m.uniform())
+        stopped = bh.happens(m.arc_intensity[arc], self.draw(Purpose.INTERCEPTION))
         into_us = crossing == Crossing.US_BORDER and net.arc_northbound[arc]  # going back south is no encounter
         if into_us and m.appointments_left >= 1:  # an appointment at a port: encountered there and released
             m.appointments_left -= 1
@@ -138,7 +143,7 @@ class Migrant(mesa.Agent):
         elif into_us:
             rec.add(t, "encounters_us_border" if stopped else "us_border_evasions", 1)
             share = m.scenario.behaviour.asylum_release_share[m.state.asylum]
-            if stopped and m.uniform() < share:  # released into the US to pursue asylum
+            if stopped and self.draw(Purpose.ASYLUM_RELEASE) < share:  # released into the US to pursue asylum
                 self.legal_status = LegalStatus.ASYLUM_PENDING
                 rec.add(t, "released_us_asylum", 1)
                 stopped = False
@@ -246,7 +251,7 @@ class Migrant(mesa.Agent):
         if home:
             self.been_abroad = False
         chance = m.tables[m.epoch].country_legal_chance[country]
-        gets_status = home or m.uniform() < chance
+        gets_status = home or self.draw(Purpose.LEGAL_STATUS) < chance
         if self.legal_status != LegalStatus.ASYLUM_PENDING:
             self.legal_status = LegalStatus.PERMIT if gets_status else LegalStatus.NONE
         self.path = -1
@@ -268,7 +273,8 @@ class Migrant(mesa.Agent):
                                                     m.scenario.behaviour.saving_share))
             self.settled_since = t
         planned = -1 if settled else int(m.plan_index[self.path, self.position])  # carrying on as planned
-        lag = 0 if informed else m.perception_lag()  # just turned back at a border: they know it now
+        lag = 0 if informed else m.perception_lag(Purpose.LAG_SETTLED if settled else Purpose.LAG_TRAVELLING,
+                                                   self.index)  # just turned back at a border: they know it now
         epoch = int(m.timeline.epoch_of(t - lag))  # the policy as they know it
         paths, positions = m.cand_path[self.node], m.cand_pos[self.node]
         p, q = np.maximum(paths, 0), positions
@@ -298,7 +304,8 @@ class Migrant(mesa.Agent):
             push=[m.push_at[t] if at_home else 0.0],
             same_country=row(m.cand_same_country[self.node]),
         )
-        pick = int(bh.choose(bh.choice_probabilities(utility), np.array([m.uniform()]))[0])
+        choice = Purpose.CHOICE_INFORMED if informed else Purpose.CHOICE_SETTLED if settled else Purpose.CHOICE_TRAVELLING
+        pick = int(bh.choose(bh.choice_probabilities(utility), np.array([self.draw(choice, double=True)]))[0])
         if self.legal_status == LegalStatus.TPS_LOST:
             self.count_tps_choice(pick, paths)
         if pick == 0:  # stay: settled migrants stay settled; travellers stop here
@@ -306,7 +313,7 @@ class Migrant(mesa.Agent):
                 self.settle(stuck=True)
             return
         path, position = int(paths[pick - 1]), int(positions[pick - 1])
-        if bh.happens(m.tables[m.epoch].refusal[path, position], m.uniform()):  # a visa the route needs is refused
+        if bh.happens(m.tables[m.epoch].refusal[path, position], self.draw(Purpose.VISA_REFUSAL)):  # a visa the route needs is refused
             m.rec.add(t, "visa_refusals", 1)
             if not settled:
                 self.settle(stuck=True)
@@ -339,7 +346,7 @@ class Migrant(mesa.Agent):
         if m.parole_left < 1 or m.us < 0:
             return False
         if m.path_end_country[self.path] != m.us or not self.passport \
-                or not m.uniform() < m.scenario.behaviour.parole_eligible_share:
+                or not self.draw(Purpose.PAROLE) < m.scenario.behaviour.parole_eligible_share:
             return False
         m.parole_left -= 1
         m.rec.add(t, "parole_entries", 1)
@@ -355,7 +362,7 @@ class Migrant(mesa.Agent):
         m, net = self.model, self.model.net
         arc = self.arc
         capacity = m.arc_capacity[arc]
-        if capacity < 1 and m.uniform() >= capacity:  # smugglers short of places: wait, reconsider tomorrow
+        if capacity < 1 and self.draw(Purpose.PLACE) >= capacity:  # smugglers short of places: wait, reconsider tomorrow
             m.waiting.append(self)
             return
         cost = m.arc_cost[arc]

@@ -360,7 +360,10 @@ def happens(probability: np.ndarray, uniform: np.ndarray) -> np.ndarray:
 
 
 def perception_lag(rng: np.random.Generator, n: int, mean_days: float, shape: float) -> np.ndarray:
-    """Days before each of ``n`` migrants acts on news of a policy change (gamma distributed)."""
+    """Days before each of ``n`` migrants acts on news of a policy change (gamma distributed, rounded).
+
+    The engines draw the same distribution keyed by purpose, agent and day (:meth:`sim.draws.Draws.lags`).
+    """
     if mean_days <= 0:
         return np.zeros(n, dtype=np.int32)
     return np.rint(rng.gamma(shape, mean_days / shape, size=n)).astype(np.int32)

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import behaviour as bh
 from .calendar import Calendar, first_occurrences
+from .draws import Purpose
 from .engine_events import PolicyEvents
 from .kernels import StayBounds, choose_routes
 from .model import MigrationModel
@@ -33,7 +34,7 @@ class VectorModel(PolicyEvents, MigrationModel):
                  collect: bool = True):
         super().__init__(scenario, seed, scale, collect)
         self._choice_sets()
-        self.pop = initial_population(self.scenario, self.net, self.rng_sim)
+        self.pop = initial_population(self.scenario, self.net, self.draws)
         self.calendar = Calendar(self.n_days)  # ends of detention, news of a policy
         self.back_on_the_road = Calendar(self.n_days)  # ends of work on the way
         self.movers = np.empty(0, np.int32)  # agents on an arc
@@ -107,22 +108,21 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.people_at += np.bincount(self.pop.node[agents], minlength=n)
         self.pop.been_abroad[agents] |= self.net.node_country[self.pop.node[agents]] != self.home_country
 
-    def _reviewers(self) -> np.ndarray:
+    def _reviewers(self, t: int) -> np.ndarray:
         """Settled migrants who reconsider today.
 
         Each settled migrant reconsiders on any day with probability 1 / reconsideration_days
         (geometric waiting times). Drawing today's number from the binomial and then that many
-        distinct agents is the same distribution, at a cost proportional to those drawn.
+        distinct agents is the same distribution, at a cost proportional to those drawn; the ids
+        drawn depend only on the seed and the day (:meth:`sim.draws.Draws.reconsidering`).
         """
-        n = self.pop.size
         p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
-        k = self.rng_sim.binomial(n, p)
-        drawn = self.rng_sim.choice(n, size=k, replace=False).astype(np.int32)
+        drawn = self.draws.reconsidering(t, self.pop.size, p)
         return drawn[IS_SETTLED[self.pop.status[drawn]]]
 
-    def _lags(self, n: int) -> np.ndarray:
+    def _lags(self, purpose: int, t: int, agents: np.ndarray) -> np.ndarray:
         lag = self.scenario.behaviour.perception_lag
-        return bh.perception_lag(self.rng_sim, n, lag.mean_days, lag.shape)
+        return self.draws.lags(purpose, t, agents, lag.mean_days, lag.shape)
 
     # --- policy --------------------------------------------------------------------------------
 
@@ -154,7 +154,7 @@ class VectorModel(PolicyEvents, MigrationModel):
 
     def _travel(self, t: int) -> None:
         """Movers spend a day on their arc: hazards, then arrival at the next location."""
-        pop, net, rng = self.pop, self.net, self.rng_sim
+        pop, net, draws = self.pop, self.net, self.draws
         m = self.movers
         if m.size == 0:
             return
@@ -163,7 +163,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         hz = self.arc_death_hazard[arc]
         at_risk = np.flatnonzero(hz > 0)
         if at_risk.size:
-            die = at_risk[bh.happens(hz[at_risk], rng.random(at_risk.size, dtype=np.float32))]
+            die = at_risk[bh.happens(hz[at_risk], draws.uniform32(Purpose.DEATH, t, m[at_risk]))]
             if die.size:
                 self.rec.add_by(self.rec.by_segment, t, "deaths", net.arc_segment[arc[die]],
                                 size=len(net.segment_names))
@@ -173,7 +173,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         ab = self.arc_abandon_hazard[arc]
         at_risk = np.flatnonzero((ab > 0) & pop.with_children[m] & alive)
         if at_risk.size:
-            lost = at_risk[bh.happens(ab[at_risk], rng.random(at_risk.size, dtype=np.float32))]
+            lost = at_risk[bh.happens(ab[at_risk], draws.uniform32(Purpose.ABANDONMENT, t, m[at_risk]))]
             if lost.size:
                 self.rec.add_by(self.rec.by_segment, t, "children_abandoned", net.arc_segment[arc[lost]],
                                 size=len(net.segment_names))
@@ -186,7 +186,7 @@ class VectorModel(PolicyEvents, MigrationModel):
 
     def _arrive(self, agents: np.ndarray, arc: np.ndarray, t: int) -> None:
         """Reaching the end of an arc: crossings counted, border control, then settle or decide."""
-        pop, net, rec, rng = self.pop, self.net, self.rec, self.rng_sim
+        pop, net, rec, draws = self.pop, self.net, self.rec, self.draws
         rec.arcs_used[t] += np.bincount(arc, minlength=net.n_arcs)
         crossing, north = net.arc_crossing[arc], net.arc_northbound[arc]
         rec.add(t, "darien_crossings_north", np.count_nonzero((crossing == DARIEN) & north))
@@ -197,9 +197,9 @@ class VectorModel(PolicyEvents, MigrationModel):
 
         controlled = net.arc_control[arc] >= 0
         self.count_control(t, net.arc_control[arc[controlled]])
-        stopped = bh.happens(self.arc_intensity[arc], rng.random(agents.size, dtype=np.float32))
+        stopped = bh.happens(self.arc_intensity[arc], draws.uniform32(Purpose.INTERCEPTION, t, agents))
         us_border = (crossing == US_BORDER) & north  # into the US (going back south is no encounter)
-        appointment = self._take_appointments(us_border, t)
+        appointment = self._take_appointments(agents, us_border, t)
         pop.legal[agents[appointment]] = ASYLUM_PENDING
         stopped &= ~appointment
         rec.add(t, "encounters_us_border", np.count_nonzero(stopped & us_border) + np.count_nonzero(appointment))
@@ -208,7 +208,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         enc = np.flatnonzero(stopped & us_border)
         if enc.size:
             share = self.scenario.behaviour.asylum_release_share[self.state.asylum]
-            released[enc] = rng.random(enc.size, dtype=np.float32) < share
+            released[enc] = draws.uniform32(Purpose.ASYLUM_RELEASE, t, agents[enc]) < share
             pop.legal[agents[released]] = ASYLUM_PENDING
             rec.add(t, "released_us_asylum", np.count_nonzero(released))
         stopped &= ~released
@@ -248,7 +248,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         """
         if agents.size == 0:
             return
-        pop, net, rng = self.pop, self.net, self.rng_sim
+        pop, net = self.pop, self.net
         country = net.node_country[pop.node[agents]]
         self._changed_country(agents, country, t)
         home = country == self.home_country
@@ -260,7 +260,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.rec.add(t, "returns_home_overland", np.count_nonzero(came_back & ~flight))
         chance = self.tables[self._epoch].country_legal_chance[country]
         pending = pop.legal[agents] == ASYLUM_PENDING
-        gets = home | (rng.random(agents.size, dtype=np.float32) < chance)
+        gets = home | (self.draws.uniform32(Purpose.LEGAL_STATUS, t, agents) < chance)
         pop.legal[agents] = np.where(pending, ASYLUM_PENDING, np.where(gets, PERMIT, NO_STATUS))
         pop.path[agents] = -1
         pop.settled_since[agents] = t
@@ -276,7 +276,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         if released.size:  # detention without a removal lever ends in removal
             self._deport(released, self.pop.held_by[released].astype(np.int64), t)
         news = due[IS_SETTLED[status]]
-        reviewers = self._reviewers()
+        reviewers = self._reviewers(t)
         if news.size:
             reviewers = np.union1d(news, reviewers).astype(np.int32)
         self._decide(reviewers, t, settled=True)
@@ -288,12 +288,15 @@ class VectorModel(PolicyEvents, MigrationModel):
         """
         if agents.size == 0:
             return
-        pop, rng = self.pop, self.rng_sim
+        pop, draws = self.pop, self.draws
         node = pop.node[agents]
         if informed:
             epoch = np.full(agents.size, self.epoch_at[t])
+            choice = Purpose.CHOICE_INFORMED
         else:  # the epoch each remembers (days before the run's first: the first epoch)
-            epoch = self.epoch_at[np.maximum(t - self._lags(agents.size), 0)]
+            lag = self._lags(Purpose.LAG_SETTLED if settled else Purpose.LAG_TRAVELLING, t, agents)
+            epoch = self.epoch_at[np.maximum(t - lag, 0)]
+            choice = Purpose.CHOICE_SETTLED if settled else Purpose.CHOICE_TRAVELLING
         legal = pop.legal[agents]  # each per-agent array is gathered once
         income = self.income_at[node]
         savings = pop.savings[agents]
@@ -317,7 +320,7 @@ class VectorModel(PolicyEvents, MigrationModel):
             with_children=pop.with_children[agents],
             settled=np.full(agents.size, settled),
             planned=planned,
-            uniform=rng.random(agents.size),
+            uniform=draws.uniform64(choice, t, agents),
             push=np.where(self.node_at_home[node], self.push_at[t], 0.0),
             same_country_at=self.cand_same_country,
             needs_passport_at=self.cand_needs_passport,
@@ -334,7 +337,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         k = pick[go] - 1
         refusal = self.tables[self._epoch].refusal
         refused = bh.happens(refusal[self.cand_path[node[go], k], self.cand_pos[node[go], k]],
-                             rng.random(go.size, dtype=np.float32))
+                             draws.uniform32(Purpose.VISA_REFUSAL, t, agents[go]))
         if refused.any():  # a visa the route needs is refused: no journey
             self.rec.add(t, "visa_refusals", np.count_nonzero(refused))
             if not settled:
@@ -356,12 +359,12 @@ class VectorModel(PolicyEvents, MigrationModel):
         """Set off on the next arc of the path: find a place (else wait and reconsider tomorrow), pay, go."""
         if agents.size == 0:
             return
-        pop, net, rec, rng = self.pop, self.net, self.rec, self.rng_sim
+        pop, net, rec = self.pop, self.net, self.rec
         arc = net.path_arcs[pop.path[agents], pop.pos[agents]]
         cap = self.arc_capacity[arc]
         no_place = cap < 1
         if no_place.any():
-            no_place[no_place] = rng.random(np.count_nonzero(no_place), dtype=np.float32) >= cap[no_place]
+            no_place[no_place] = self.draws.uniform32(Purpose.PLACE, t, agents[no_place]) >= cap[no_place]
             self.waiting = np.concatenate([self.waiting, agents[no_place]])
             agents, arc = agents[~no_place], arc[~no_place]
         cost = self.arc_cost[arc]

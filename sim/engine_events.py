@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import behaviour as bh
+from .draws import Purpose
 from .population import (
     ASYLUM_PENDING, DETAINED, DETAINED_UNTIL_DUE, EARNS_FULL, HAS_STATUS, IN_TRANSIT, IS_SETTLED, NO_STATUS, PERMIT,
     RETURNED, TPS, TPS_LOST, WORKING,
@@ -24,7 +25,7 @@ class PolicyEvents:
         self.pop.legal[holders] = TPS_LOST
         self.rec.add(t, "tps_lost", holders.size)
         settled = holders[IS_SETTLED[self.pop.status[holders]]]
-        self.calendar.schedule(settled, t + 1 + self._lags(settled.size))
+        self.calendar.schedule(settled, t + 1 + self._lags(Purpose.TPS_NEWS, t, settled))
 
 
     def _count_tps_choices(self, agents: np.ndarray, node: np.ndarray, pick: np.ndarray, t: int,
@@ -45,13 +46,15 @@ class PolicyEvents:
         self.rec.add(t, "tps_lost_moved_on", np.count_nonzero(~stays & ~home))
         self.pop.legal[agents[lost]] = NO_STATUS
 
-    def _take_appointments(self, us_border: np.ndarray, t: int) -> np.ndarray:
+    def _take_appointments(self, agents: np.ndarray, us_border: np.ndarray, t: int) -> np.ndarray:
         """bool [arrivals]: those reaching the US border who hold one of today's appointments at a port
-        (drawn at random among them while the day's last); they are encountered there and released."""
+        (by a keyed priority among them while the day's last); they are encountered there and released."""
         got = np.zeros(us_border.size, bool)
-        n = min(int(self._appointments_left), int(np.count_nonzero(us_border)))
+        at = np.flatnonzero(us_border)
+        n = min(int(self._appointments_left), at.size)
         if n > 0:
-            got[self.rng_sim.choice(np.flatnonzero(us_border), n, replace=False)] = True
+            priority = self.draws.uniform32(Purpose.APPOINTMENT, t, agents[at])
+            got[at[np.argsort(priority, kind="stable")[:n]]] = True
             self._appointments_left -= n
             self.rec.add(t, "port_appointments", n)
         return got
@@ -62,7 +65,7 @@ class PolicyEvents:
             return movers
         share = self.scenario.behaviour.parole_eligible_share
         to_us = np.flatnonzero((self.path_end_country[self.pop.path[movers]] == self.us) & self.pop.passport[movers]
-                               & (self.rng_sim.random(movers.size, dtype=np.float32) < share))
+                               & (self.draws.uniform32(Purpose.PAROLE, t, movers) < share))
         n = min(int(self._parole_left), to_us.size)
         if n == 0:
             return movers
@@ -90,14 +93,16 @@ class PolicyEvents:
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            seats = self.agents_for(flight.seats)
+            seats = self.agents_for(flight.seats, what=flight.origin * self.net.n_nodes + flight.destination)
             country = int(self.net.node_country[flight.origin])
             held = self.removal.board(country, seats).astype(np.int32)
             if held.size:
                 self.rec.add(t, "repatriation_flight_passengers", held.size)
                 self._deport(held, np.full(held.size, country), t)
             wants = self._flight_volunteers(flight.origin, t)
-            board = self.rng_sim.permutation(wants)[: seats - held.size]
+            # seats go to the volunteers of lowest keyed priority: who boards does not depend on the order found
+            priority = self.draws.uniform64(Purpose.BOARDING, t, wants)
+            board = wants[np.argsort(priority, kind="stable")][: seats - held.size]
             self.rec.add(t, "repatriation_flight_demand", wants.size + held.size)
             if board.size == 0:
                 continue
@@ -119,7 +124,7 @@ class PolicyEvents:
                                    EARNS_FULL[pop.legal[eligible]], b.irregular_income_share)
         p = bh.flight_home_probability(b.weights, earns, self.log_income_at[self.home], legal, settled,
                                        float(self.push_at[t]))
-        return eligible[homebound | (self.rng_sim.random(eligible.size) < p)]
+        return eligible[homebound | (self.draws.uniform64(Purpose.FLIGHT_HOME, t, eligible) < p)]
 
     # --- removal with capacity (sim.removal) ----------------------------------------------------
 

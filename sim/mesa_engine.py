@@ -21,6 +21,7 @@ import numpy as np
 
 from . import behaviour as bh
 from .agents import Migrant
+from .draws import Purpose
 from .model import MigrationModel
 from .population import initial_population
 from .scenario import Scenario
@@ -46,7 +47,7 @@ class MesaModel(MigrationModel):
         self.appointments_left = 0.0
         self.state = self.timeline.states[0]
 
-        pop = initial_population(self.scenario, self.net, self.rng_sim)  # the same draws as VectorModel
+        pop = initial_population(self.scenario, self.net, self.draws)  # the same draws as VectorModel
         self.migrants: list[Migrant] = []  # in creation order, for drawing today's reviewers
         for i in range(pop.size):
             migrant = Migrant(self, int(pop.node[i]), float(pop.savings[i]), bool(pop.with_children[i]),
@@ -78,13 +79,14 @@ class MesaModel(MigrationModel):
 
     # --- what agents ask of the model ----------------------------------------------------------
 
-    def uniform(self) -> float:
-        """One uniform draw in [0, 1) from the run's stream."""
-        return self.rng_sim.random()
+    def uniform(self, purpose: Purpose, agent: int, double: bool = False) -> float:
+        """Agent ``agent``'s uniform in [0, 1) for ``purpose`` today (sim/draws.py): the number VectorModel
+        draws for the same agent, purpose and day (``double``: its 53-bit draw, else its 24-bit one)."""
+        return (self.draws.one64 if double else self.draws.one32)(purpose, self.day, agent)
 
-    def perception_lag(self) -> int:
+    def perception_lag(self, purpose: Purpose, agent: int) -> int:
         lag = self.scenario.behaviour.perception_lag
-        return int(bh.perception_lag(self.rng_sim, 1, lag.mean_days, lag.shape)[0])
+        return self.draws.one_lag(purpose, self.day, agent, lag.mean_days, lag.shape)
 
     def schedule(self, migrant: Migrant, day: int) -> None:
         """Put a migrant on the calendar (days past the run's end are not kept)."""
@@ -141,7 +143,7 @@ class MesaModel(MigrationModel):
             migrant.legal_status = LegalStatus.TPS_LOST
             self.rec.add(t, "tps_lost", 1)
             if migrant.status in SETTLED:
-                self.schedule(migrant, t + 1 + self.perception_lag())
+                self.schedule(migrant, t + 1 + self.perception_lag(Purpose.TPS_NEWS, migrant.index))
 
     # --- settled migrants and events -----------------------------------------------------------
 
@@ -163,11 +165,10 @@ class MesaModel(MigrationModel):
 
         Each settled migrant reconsiders on any day with probability 1 / reconsideration_days.
         Drawing today's number from the binomial and then that many distinct migrants is the same
-        distribution, at a cost proportional to those drawn (as the vectorised engine does).
+        distribution, at a cost proportional to those drawn; the very ids the vectorised engine draws.
         """
-        n = len(self.migrants)
         p = 1.0 / max(self.scenario.behaviour.reconsideration_days, 1.0)
-        drawn = self.rng_sim.choice(n, size=self.rng_sim.binomial(n, p), replace=False)
+        drawn = self.draws.reconsidering(self.day, len(self.migrants), p)
         return [self.migrants[i] for i in drawn if self.migrants[i].status in SETTLED]
 
     def removals(self, t: int) -> None:
@@ -191,15 +192,16 @@ class MesaModel(MigrationModel):
         for flight in self.timeline.flights:
             if flight.day != t:
                 continue
-            seats = self.agents_for(flight.seats)
+            seats = self.agents_for(flight.seats, what=flight.origin * self.net.n_nodes + flight.destination)
             country = int(self.net.node_country[flight.origin])
             held = self.removal.board(country, seats)
             for i in held:
                 self.rec.add(t, "repatriation_flight_passengers", 1)
                 self.migrants[i].deport(country)
             wants = self.flight_volunteers(flight.origin, t)
-            order = self.rng_sim.permutation(len(wants))[: seats - len(held)]
-            board = [wants[i] for i in order]
+            # seats go to the volunteers of lowest keyed priority (as VectorModel)
+            board = sorted(wants, key=lambda m: (self.uniform(Purpose.BOARDING, m.index, double=True), m.index))
+            board = board[: max(seats - len(held), 0)]
             self.rec.add(t, "repatriation_flight_demand", len(wants) + len(held))
             aboard = set(board)
             self.waiting = [m for m in self.waiting if m not in aboard]
@@ -225,6 +227,6 @@ class MesaModel(MigrationModel):
             earns = bh.here_log_income([self.log_income_at[origin]], [m.earns_full], b.irregular_income_share)
             p = bh.flight_home_probability(b.weights, earns, self.log_income_at[self.home], legal, settled,
                                            float(self.push_at[t]))
-            if self.uniform() < p[0]:
+            if self.uniform(Purpose.FLIGHT_HOME, m.index, double=True) < p[0]:
                 wants.append(m)
         return wants

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import behaviour as bh
+from .draws import Draws
 from .load import load_scenario, network_of
 from .outcomes import Recorder, arcs_table, daily_table, locations_table
 from .perception import perceived_stop, stated_stop
@@ -42,7 +43,7 @@ class MigrationModel(mesa.Model):
         self.scenario = scenario.model_copy(update=updates) if updates else scenario
         super().__init__(seed=self.scenario.seed)
         sc, b = self.scenario, self.scenario.behaviour
-        self.rng_sim = np.random.default_rng(np.random.SeedSequence(sc.seed))
+        self.draws = Draws(sc.seed)  # keyed by purpose, agent and day (common random numbers: sim/draws.py)
         self.net = net = network_of(sc)
         simulated = sc.spun_up()  # the days before `start` (if any) are simulated but not reported
         self.spin_up = sc.spin_up_days + (sc.reported_start - sc.start).days  # days simulated, not reported
@@ -195,7 +196,9 @@ class MigrationModel(mesa.Model):
 
     # --- shared rules of thumb -----------------------------------------------------------------
 
-    def agents_for(self, people: float) -> int:
-        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance."""
-        whole, part = divmod(people / self.scenario.scale, 1.0)
-        return int(whole) + int(self.rng_sim.random() < part)
+    def agents_for(self, people: float, what: int = 0) -> int:
+        """Agents standing for ``people``: the whole part, plus one with the fractional part's chance.
+
+        The draw is keyed by today and ``what`` (e.g. a flight's route), not taken from a shared stream.
+        """
+        return self.draws.rounded(people / self.scenario.scale, self.day, what)

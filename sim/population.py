@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .draws import Draws, Purpose
 from .errors import ScenarioError
 from .network import Network
 from .scenario import Scenario
@@ -79,8 +80,12 @@ def check_memory(scenario: Scenario, file=None, available: int | None = None) ->
         )
 
 
-def initial_population(scenario: Scenario, net: Network, rng: np.random.Generator) -> Population:
-    """Everyone settled where the scenario puts them, with drawn savings and children."""
+def initial_population(scenario: Scenario, net: Network, draws: Draws) -> Population:
+    """Everyone settled where the scenario puts them, with drawn savings and children.
+
+    Each agent's draws are keyed by its id (:mod:`sim.draws`): the same agent gets the same savings,
+    children and passport in every run with the seed.
+    """
     home_country = net.node_country[net.node_index(scenario.home)]
     counts = agent_counts(scenario)
     n = sum(counts)
@@ -102,13 +107,14 @@ def initial_population(scenario: Scenario, net: Network, rng: np.random.Generato
     start = 0
     for group, k in zip(scenario.population, counts):
         sl = slice(start, start + k)
+        ids = np.arange(start, start + k)
         pop.node[sl] = net.node_index(group.location)
         pop.savings[sl] = group.savings.median_usd * np.exp(
-            group.savings.sigma * rng.standard_normal(k, dtype=np.float32)
+            group.savings.sigma * draws.normal(Purpose.INITIAL_SAVINGS, 0, ids).astype(np.float32)
         )
-        pop.with_children[sl] = rng.random(k, dtype=np.float32) < group.share_with_children
+        pop.with_children[sl] = draws.uniform32(Purpose.INITIAL_CHILDREN, 0, ids) < group.share_with_children
         pop.legal[sl] = LegalStatus.of(group.legal_status)
-        pop.passport[sl] = rng.random(k, dtype=np.float32) < scenario.behaviour.passport_share
+        pop.passport[sl] = draws.uniform32(Purpose.INITIAL_PASSPORT, 0, ids) < scenario.behaviour.passport_share
         pop.been_abroad[sl] = net.node_country[net.node_index(group.location)] != home_country
         pop.journey_from[sl] = net.node_country[net.node_index(group.location)]
         start += k

@@ -3,7 +3,10 @@
 The policy run is simulated to the first day on which the two timelines differ, its whole state is
 copied (pickled), the policy run goes on, and the copy goes on under the counterfactual's timeline.
 Every table is identical before that day by construction, and the difference after it is the
-policy's effect plus the noise of the draws that follow (not that of a whole second run).
+policy's effect plus the noise of the draws that follow (not that of a whole second run). The draws
+are keyed by purpose, agent and day (:mod:`sim.draws`), so after the branch an agent whose situation
+the policy did not change draws the same numbers in both runs; two separate runs of the two
+scenarios with the same seed would also be identical before that day.
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .errors import ScenarioError
+from .numbers import figure
 
 app = typer.Typer(
     help="Agent-based simulation of Venezuelan migrant route choice under policy levers.",
@@ -68,11 +69,6 @@ def day_progress(total: int, label: str):
     return progress, lambda day: progress.update(task, completed=day)
 
 
-def _count(value: float) -> str:
-    """A yearly figure as a reader scans it: whole people below a million, then millions (``1.19 M``)."""
-    return f"{value / 1e6:,.2f} M" if abs(value) >= 1e6 else f"{value:,.0f}"
-
-
 def summary_table(yearly, title: str) -> Table:
     """Outcomes by year; names kept whole (figures shortened instead) so that it reads in 80 columns."""
     table = Table(title=title, title_justify="left", caption="people; smuggling revenue in USD",
@@ -82,7 +78,7 @@ def summary_table(yearly, title: str) -> Table:
         table.add_column(str(y), justify="right", no_wrap=True)
     for col in SUMMARY:
         if col in yearly:
-            table.add_row(col, *(_count(v) for v in yearly[col]))
+            table.add_row(col, *(figure(v) for v in yearly[col]))
     return table
 
 

@@ -20,7 +20,7 @@ def sha256(data: bytes) -> str:
 
 
 NOT_MODEL = {"calibrate", "report", "sweep", "ensemble", "flee", "cli.py", "api.py", "app.py", "app_launch.py",
-             "flee_import.py", "__main__.py", "effects.py", "spin_up.py", "local_pool.py"}
+             "flee_import.py", "__main__.py", "effects.py", "spin_up.py", "local_pool.py", "numbers.py"}
 
 
 def model_code() -> str:

@@ -76,3 +76,11 @@ def test_the_run_summary_reads_whole_in_80_columns():
     for name in SUMMARY:
         assert name in text
     assert "1,234.57 M" in text and "987,654" in text and "3.21 M" in text
+
+
+def test_figures_read_as_people_or_millions():
+    from sim.numbers import figure
+
+    assert figure(987_654.4) == "987,654" and figure(1_190_000) == "1.19 M" and figure(-213_300_000) == "-213.30 M"
+    assert figure(19_733, signed=True) == "+19,733" and figure(-66_200, signed=True) == "-66,200"
+    assert figure(0, signed=True) == "+0"

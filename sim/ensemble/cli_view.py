@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import ScenarioError
+from ..numbers import figure
 from .summary import WIDE
 
 SHOWN = ("encounters_us_border", "darien_crossings_north", "darien_crossings_south", "deaths", "children_abandoned",
@@ -26,16 +27,16 @@ def check_options(n: int | None, posterior, workers: int | None) -> None:
 
 
 def cell(row, signed: bool = False) -> str:
-    fmt = (lambda v: f"{v:+,.0f}") if signed else (lambda v: f"{v:,.0f}")
-    return f"{fmt(row['mean'])} ({fmt(row['p5'])} to {fmt(row['p95'])}){' †' if row['wide'] else ''}"
+    mean, p5, p95 = (figure(row[k], signed) for k in ("mean", "p5", "p95"))
+    return f"{mean} ({p5} to {p95}){' †' if row['wide'] else ''}"
 
 
 def yearly(table: pd.DataFrame, title: str, signed: bool = False, words: bool = False) -> Table:
     """Shown outcomes as rows, years as columns: mean (5% to 95%), † when the interval is wide."""
     years = table[table["freq"] == "year"]
     periods = sorted(years["period"].unique())
-    out = Table(title=title, title_justify="left")
-    out.add_column("outcome (people; revenue in USD)")
+    out = Table(title=title, title_justify="left", caption="people; smuggling revenue in USD", caption_justify="left")
+    out.add_column("outcome", no_wrap=True)
     for p in periods:
         out.add_column(p, justify="right")
     if words:

@@ -134,13 +134,6 @@ def push_by_day(push: dict[str, float], dates, between: str = "step") -> np.ndar
     return values[index].astype(np.float32)
 
 
-def appointments_today(monthly_all_nationalities: int, share: float, scale: float, carried: float) -> float:
-    """Appointments at US ports open to Venezuelans today, in agents: a day's share of the month's (all
-    nationalities) times Venezuelans' share, plus the fraction of an agent carried from yesterday
-    (unused whole appointments lapse, as a day's slots did)."""
-    return carried % 1.0 + monthly_all_nationalities * share * 12.0 / 365.25 / scale
-
-
 def country_legal_chance(net: Network, state: PolicyState, behaviour: Behaviour) -> np.ndarray:
     """Chance of obtaining legal status in each country; US asylum policy scales the US figure."""
     chance = net.country_legal_chance.copy()
@@ -359,11 +352,3 @@ def happens(probability: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return uniform < probability
 
 
-def perception_lag(rng: np.random.Generator, n: int, mean_days: float, shape: float) -> np.ndarray:
-    """Days before each of ``n`` migrants acts on news of a policy change (gamma distributed, rounded).
-
-    The engines draw the same distribution keyed by purpose, agent and day (:meth:`sim.draws.Draws.lags`).
-    """
-    if mean_days <= 0:
-        return np.zeros(n, dtype=np.int32)
-    return np.rint(rng.gamma(shape, mean_days / shape, size=n)).astype(np.int32)

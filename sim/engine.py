@@ -43,7 +43,6 @@ class VectorModel(PolicyEvents, MigrationModel):
         self.people_at = np.bincount(self.pop.node, minlength=self.net.n_nodes).astype(np.int64)
         self._epoch = 0
         self._parole_left = 0
-        self._appointments_left = 0.0
 
     def _choice_sets(self) -> None:
         """Per policy epoch and location: the candidates' everyone-alike utility, cost and death risk."""
@@ -132,9 +131,7 @@ class VectorModel(PolicyEvents, MigrationModel):
         state = self.timeline.states[e]
         if new_month:
             self._parole_left = state.parole_monthly_quota / self.scenario.scale
-        b = self.scenario.behaviour
-        self._appointments_left = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
-                                                        self.scenario.scale, self._appointments_left)
+        self.open_appointments(state)
         if e == self._epoch and t > 0:
             return
         before = self.timeline.states[self._epoch]

@@ -51,11 +51,11 @@ class PolicyEvents:
         (by a keyed priority among them while the day's last); they are encountered there and released."""
         got = np.zeros(us_border.size, bool)
         at = np.flatnonzero(us_border)
-        n = min(int(self._appointments_left), at.size)
+        n = min(int(self.appointments_left), at.size)
         if n > 0:
             priority = self.draws.uniform32(Purpose.APPOINTMENT, t, agents[at])
             got[at[np.argsort(priority, kind="stable")[:n]]] = True
-            self._appointments_left -= n
+            self.appointments_left -= n
             self.rec.add(t, "port_appointments", n)
         return got
 

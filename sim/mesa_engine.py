@@ -44,7 +44,6 @@ class MesaModel(MigrationModel):
         self.waiting: list[Migrant] = []  # in transit at a location, waiting for a place
         self.epoch = 0
         self.parole_left = 0.0
-        self.appointments_left = 0.0
         self.state = self.timeline.states[0]
 
         pop = initial_population(self.scenario, self.net, self.draws)  # the same draws as VectorModel
@@ -116,9 +115,7 @@ class MesaModel(MigrationModel):
         state = self.timeline.states[e]
         if t == 0 or self.month_starts[t]:
             self.parole_left = state.parole_monthly_quota / self.scenario.scale
-        b = self.scenario.behaviour
-        self.appointments_left = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
-                                                       self.scenario.scale, self.appointments_left)
+        self.open_appointments(state)
         if e == self.epoch and t > 0:
             return
         before = self.timeline.states[self.epoch]

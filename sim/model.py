@@ -76,6 +76,7 @@ class MigrationModel(mesa.Model):
         self.control_stops = np.zeros((self.n_days, len(net.countries)))
         # the day each country's stated policy at its controls last changed: outcomes before it are stale news
         self.policy_since = np.zeros(len(net.countries), np.int64)
+        self.appointments_left = 0.0  # today's appointments at US ports still open to Venezuelans, in agents
         self._stated_policy = self._policy_key(self.timeline.states[0])
         self.rec = Recorder(net, self.n_days)
         self.status_count = np.zeros(len(STATUSES), np.int64)
@@ -170,8 +171,7 @@ class MigrationModel(mesa.Model):
         us_attempts, offered = 0.0, 0.0
         if self.us >= 0:
             us_attempts = float(attempts[self.us])
-            offered = bh.appointments_today(state.port_appointments_monthly, b.port_appointment_share,
-                                            self.scenario.scale, 0.0) * (t - first[self.us])
+            offered = self.appointments_per_day(state) * (t - first[self.us])
         perceived = perceived_stop(attempts, stops, stated_stop(self.net, state, b, us_attempts, offered),
                                    b.perceived_prior_people / self.scenario.scale)
         self.tables[epoch] = bh.route_table(self.net, state, b, perceived)
@@ -184,6 +184,17 @@ class MigrationModel(mesa.Model):
         if self.us >= 0:
             appointments[self.us] = state.port_appointments_monthly
         return np.column_stack((stated_stop(self.net, state, self.scenario.behaviour), appointments))
+
+    def appointments_per_day(self, state) -> float:
+        """Appointments at US ports open to Venezuelans a day, in agents: a day's share of the month's (all
+        nationalities) times Venezuelans' share."""
+        b = self.scenario.behaviour
+        return state.port_appointments_monthly * b.port_appointment_share * 12.0 / 365.25 / self.scenario.scale
+
+    def open_appointments(self, state) -> None:
+        """Today's appointments: the day's, plus the fraction of an agent carried from yesterday (unused whole
+        appointments lapse, as a day's slots did)."""
+        self.appointments_left = self.appointments_left % 1.0 + self.appointments_per_day(state)
 
     def count_control(self, t: int, countries, stops: bool = False) -> None:
         """Count attempts at (or final stops by) each country's controls today."""
